@@ -1,0 +1,64 @@
+/**
+ * Secret redaction used by every error and log path, so that no message, log line or
+ * `raw` field carries an API key, token or Authorization header.
+ */
+
+const REDACTED = '[REDACTED]';
+
+/** Header and field names whose values are secrets wherever they appear. */
+const SECRET_KEY_PATTERN =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-velt-api-key|x-velt-auth-token|x-api-key|api[-_]?key|apikey|secret|secret[-_]?key|client[-_]?secret|webhook[-_]?secret|auth[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|token|password|private[-_]?key|management[-_]?token)$/i;
+
+/** Shapes of secrets that may appear inside free text (messages, bodies). */
+const SECRET_VALUE_PATTERNS: RegExp[] = [
+  /\b(sk|pk)_(?:dev|prod|localdev|test|live)?_?[A-Za-z0-9_-]{6,}/g, // Liveblocks keys
+  /\bwhsec_[A-Za-z0-9+/=]{8,}/g, // Standard Webhooks secrets
+  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
+  /\bBasic\s+[A-Za-z0-9+/=]{6,}/gi,
+  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWTs
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+];
+
+const extraSecrets = new Set<string>();
+
+/**
+ * Registers a literal secret (e.g. a configured API key) so that it is redacted from any text,
+ * whatever its shape. Adapters call this with their configured credentials.
+ */
+export function registerSecret(secret: string | undefined): void {
+  if (secret && secret.length >= 6) extraSecrets.add(secret);
+}
+
+/** Returns `text` with every known secret shape and every registered secret replaced by `[REDACTED]`. */
+export function redactText(text: string): string {
+  let out = text;
+  for (const secret of extraSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  for (const pattern of SECRET_VALUE_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out;
+}
+
+/** True when a field or header name holds a secret. */
+export function isSecretKey(name: string): boolean {
+  return SECRET_KEY_PATTERN.test(name);
+}
+
+/**
+ * Deep-copies `value`, replacing secret-named fields by `[REDACTED]` and redacting secret shapes in strings.
+ * Cycles are cut, depth is bounded, so it is safe on arbitrary vendor payloads.
+ */
+export function redact<T>(value: T, depth = 0, seen: WeakSet<object> = new WeakSet()): T {
+  if (typeof value === 'string') return redactText(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value;
+  if (depth > 12 || seen.has(value)) return '[Truncated]' as T;
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, seen)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // Keys are redacted too: vendors key maps by ids, and an echoed token can end up as a key.
+    out[redactText(k)] = isSecretKey(k) && v != null ? REDACTED : redact(v, depth + 1, seen);
+  }
+  return out as T;
+}

@@ -1,0 +1,9 @@
+export type * from './rooms.js';
+export type * from './users.js';
+export type * from './threads.js';
+export type * from './comments.js';
+export type * from './presence.js';
+export type * from './notifications.js';
+export type * from './auth.js';
+export type * from './webhooks.js';
+export type * from './events.js';

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfigFromEnv, parseConfig } from '../../src/core/config.js';
+import { CollabError, ConfigError } from '../../src/core/errors.js';
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    expect(CollabError.is(err)).toBe(true);
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('accepts a minimal config per provider', () => {
+    expect(parseConfig({ provider: 'memory' }).provider).toBe('memory');
+    expect(parseConfig({ provider: 'liveblocks', secretKey: 'sk_localdev' }).provider).toBe('liveblocks');
+    expect(parseConfig({ provider: 'velt', apiKey: 'a', authToken: 'b', organizationId: 'o' }).provider).toBe('velt');
+    expect(parseConfig({ provider: 'kabelwerk', url: 'https://kw.example.com', apiToken: 't' }).provider).toBe('kabelwerk');
+  });
+
+  it('rejects an unknown provider naming the field and the env variable', () => {
+    const err = configError(() => parseConfig({ provider: 'nope' }));
+    expect(err.field).toBe('provider');
+    expect(err.envVar).toBe('COLLAB_PROVIDER');
+    expect(err.message).toContain('"nope"');
+    expect(err.message).toContain('memory, liveblocks, velt, kabelwerk');
+  });
+
+  it('names a missing field and its env variable', () => {
+    const err = configError(() => parseConfig({ provider: 'velt', apiKey: 'a', organizationId: 'o' }));
+    expect(err.field).toBe('authToken');
+    expect(err.envVar).toBe('VELT_AUTH_TOKEN');
+  });
+
+  it('never echoes a secret value it rejects', () => {
+    const secret = 'pk_live_not_a_secret_key_but_private_0123456789';
+    const err = configError(() => parseConfig({ provider: 'liveblocks', secretKey: secret }));
+    expect(err.field).toBe('secretKey');
+    expect(err.envVar).toBe('LIVEBLOCKS_SECRET_KEY');
+    expect(err.message).toContain('must start with sk_');
+    expect(err.message).not.toContain(secret);
+    expect(JSON.stringify(err)).not.toContain('not_a_secret');
+  });
+
+  it('rejects non-object input', () => {
+    expect(configError(() => parseConfig(null)).field).toBe('provider');
+  });
+});
+
+describe('loadConfigFromEnv', () => {
+  it('defaults to the memory provider', () => {
+    expect(loadConfigFromEnv({})).toEqual({ provider: 'memory' });
+  });
+
+  it('reads the variables of the chosen provider', () => {
+    expect(
+      loadConfigFromEnv({ COLLAB_PROVIDER: 'liveblocks', LIVEBLOCKS_SECRET_KEY: 'sk_localdev', LIVEBLOCKS_BASE_URL: 'http://localhost:1153', VELT_API_KEY: 'ignored' }),
+    ).toEqual({ provider: 'liveblocks', secretKey: 'sk_localdev', baseUrl: 'http://localhost:1153' });
+    expect(
+      loadConfigFromEnv({ COLLAB_PROVIDER: 'kabelwerk', KABELWERK_URL: 'https://kw.example.com', KABELWERK_API_TOKEN: 't', KABELWERK_HUB: 'h', KABELWERK_PRIVATE_KEY: 'pem' }),
+    ).toEqual({ provider: 'kabelwerk', url: 'https://kw.example.com', apiToken: 't', hub: 'h', privateKey: 'pem' });
+  });
+
+  it('names the missing variable', () => {
+    const err = configError(() => loadConfigFromEnv({ COLLAB_PROVIDER: 'velt', VELT_API_KEY: 'a', VELT_AUTH_TOKEN: 'b' }));
+    expect(err.envVar).toBe('VELT_ORGANIZATION_ID');
+    expect(err.message).toContain('VELT_ORGANIZATION_ID');
+  });
+
+  it('rejects an unknown COLLAB_PROVIDER', () => {
+    expect(configError(() => loadConfigFromEnv({ COLLAB_PROVIDER: 'slack' })).envVar).toBe('COLLAB_PROVIDER');
+  });
+});
