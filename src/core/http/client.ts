@@ -1,0 +1,391 @@
+import ky from 'ky';
+import type { z } from 'zod';
+import { CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
+import type { HttpLogEntry } from '../logger.js';
+import { isSecretKey, redact, redactText, registerSecret } from '../redact.js';
+import { defaultMapError } from './map-error.js';
+import { parseRetryAfter } from './retry-after.js';
+import type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest } from './types.js';
+import { appendQuery, redactPathForLog } from './url.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_DEADLINE_MS = 30_000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_BACKOFF_MS = 250;
+const DEFAULT_MAX_BACKOFF_MS = 20_000;
+
+/** Sends one attempt. Both transports must reject with the abort reason when `init.signal` aborts. */
+type Send = (url: string, init: RequestInit) => Promise<Response>;
+
+/** What one attempt produced when it did not succeed and the caller did not abort. */
+interface AttemptFailure {
+  error: CollabError;
+  /** Whether the failure kind is worth another attempt (before idempotency and budget checks). */
+  retryable: boolean;
+  retryAfterMs?: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Creates the HTTP client an adapter uses for every vendor call (one instance per adapter).
+ *
+ * Policy, in short: each attempt has its own timeout (`timeoutMs`) and the whole call, retries and
+ * waits included, has a deadline (`deadlineMs`). Only requests marked `idempotent` are retried, on
+ * 408/429/5xx (not 501/505), network errors and attempt timeouts, after exponential backoff with full
+ * jitter or the server's `Retry-After` / `X-RateLimit-Retry-After`. A caller abort rejects at once with
+ * the caller's `signal.reason` and is never retried. Non-2xx answers go through `mapError`, then
+ * {@link defaultMapError}. Secret header values are registered for redaction, so they never reach an
+ * error message, `cause` or log entry.
+ *
+ * @param options - Base URL, auth headers, timeouts, retry policy, hooks.
+ * @returns A client whose `request` returns the parsed (and schema-checked) body.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { provider } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
+  const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+  const logger = options.logger?.http ? options.logger : undefined;
+  const requestIdHeaders = (options.requestIdHeaders ?? ['x-request-id']).map((h) => h.toLowerCase());
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl.slice(0, -1) : options.baseUrl;
+
+  // Header objects are built once: on the hot path a request without extra headers reuses them as-is.
+  const baseHeaders: Record<string, string> = { accept: 'application/json' };
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    baseHeaders[name.toLowerCase()] = value;
+    protectSecretHeader(name, value);
+  }
+  const jsonHeaders: Record<string, string> = { 'content-type': 'application/json', ...baseHeaders };
+
+  const send = options.transport === 'ky' ? kySend(options.fetch) : fetchSend(options.fetch);
+
+  async function request(req: HttpRequest<z.ZodType | undefined>): Promise<unknown> {
+    const signal = req.signal;
+    if (signal?.aborted) throw signal.reason;
+    if (req.json !== undefined && req.body !== undefined) {
+      throw new ValidationError('request', '`json` and `body` are exclusive', { provider, operation: req.operation });
+    }
+
+    const pathAndQuery = appendQuery(req.path.startsWith('/') ? req.path : '/' + req.path, req.query);
+    const url = base + pathAndQuery;
+    const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: headersFor(req), signal: undefined };
+    // A stream body can be sent only once, so such a request cannot be retried whatever its idempotency.
+    let canRetry = req.idempotent && retries > 0;
+    if (req.json !== undefined) init.body = JSON.stringify(req.json);
+    else if (req.body !== undefined) {
+      init.body = req.body;
+      if (typeof ReadableStream !== 'undefined' && req.body instanceof ReadableStream) {
+        init.duplex = 'half';
+        canRetry = false;
+      }
+    }
+    const logPath = logger ? redactPathForLog(pathAndQuery) : '';
+
+    const started = performance.now();
+    const deadlineAt = started + deadlineMs;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await runAttempt(req, url, init, attempt, deadlineAt, logPath);
+      if (!(outcome instanceof Failure)) return outcome;
+      const { error, retryable, retryAfterMs } = outcome.failure;
+      if (!canRetry || !retryable || attempt > retries) throw error;
+      const wait = retryAfterMs !== undefined ? Math.min(retryAfterMs, maxBackoffMs) : fullJitter(attempt);
+      // Waiting past the deadline would only end in a TimeoutError that hides the real cause.
+      if (performance.now() + wait >= deadlineAt) throw error;
+      await sleep(wait, signal);
+    }
+  }
+
+  function headersFor(req: HttpRequest<z.ZodType | undefined>): Record<string, string> {
+    const defaults = req.json !== undefined ? jsonHeaders : baseHeaders;
+    if (req.headers === undefined) return defaults;
+    const merged = { ...defaults };
+    for (const name in req.headers) {
+      const value = req.headers[name] as string;
+      merged[name.toLowerCase()] = value;
+      protectSecretHeader(name, value);
+    }
+    return merged;
+  }
+
+  function fullJitter(attempt: number): number {
+    return Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1));
+  }
+
+  /** One attempt: resolves with the parsed body, or a `Failure`; throws only the caller's abort reason. */
+  async function runAttempt(
+    req: HttpRequest<z.ZodType | undefined>,
+    url: string,
+    init: RequestInit,
+    attempt: number,
+    deadlineAt: number,
+    logPath: string,
+  ): Promise<unknown> {
+    const callerSignal = req.signal;
+    const t0 = performance.now();
+    const remaining = deadlineAt - t0;
+    if (remaining <= 0) return new Failure({ error: deadlineError(req), retryable: false });
+
+    // One controller per attempt, fed by our timer and the caller's signal, tells a timeout from a
+    // caller abort and costs less than AbortSignal.timeout + AbortSignal.any (two more signals).
+    const controller = new AbortController();
+    const hitsDeadline = remaining < timeoutMs;
+    let timedOut = false;
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
+      },
+      hitsDeadline ? remaining : timeoutMs,
+    );
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    init.signal = controller.signal;
+
+    let response: Response | undefined;
+    let text: string;
+    try {
+      response = await send(url, init);
+      // The body is read inside the timer so a server that stalls mid-body still times out, and it
+      // is always read to the end so the keep-alive connection goes back to the pool.
+      text = await response.text();
+    } catch (err) {
+      if (callerSignal?.aborted) {
+        if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, 'aborted');
+        throw callerSignal.reason;
+      }
+      const failure = new Failure(
+        !timedOut
+          ? { error: networkError(req, err), retryable: true }
+          : hitsDeadline
+            ? { error: deadlineError(req, err), retryable: false }
+            : { error: attemptTimeoutError(req, attempt, err), retryable: true },
+      );
+      if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, failure.failure.error.code);
+      return failure;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+    // Parsing stays outside the try above: a throwing schema transform or mapError hook is a bug to
+    // surface, not a network error to retry.
+    const status = response.status;
+    const outcome = status >= 200 && status < 300 ? parseSuccess(req, response, text) : new Failure(httpFailure(req, response, text));
+    if (logger) logAttempt(req, logPath, status, t0, attempt, response, outcome instanceof Failure ? outcome.failure.error.code : undefined);
+    return outcome;
+  }
+
+  /** Reports one attempt. Built field by field so nothing but these fields (never headers) can slip in. */
+  function logAttempt(
+    req: HttpRequest<z.ZodType | undefined>,
+    path: string,
+    status: number | undefined,
+    t0: number,
+    attempt: number,
+    response: Response | undefined,
+    error: string | undefined,
+  ): void {
+    const entry: HttpLogEntry = {
+      provider,
+      operation: req.operation,
+      method: req.method,
+      path,
+      ms: Math.round((performance.now() - t0) * 10) / 10,
+      attempt,
+    };
+    if (status !== undefined) entry.status = status;
+    const requestId = response ? requestIdOf(response.headers) : undefined;
+    if (requestId !== undefined) entry.requestId = redactText(requestId);
+    if (error !== undefined) entry.error = error;
+    try {
+      logger?.http?.(entry);
+    } catch {
+      // A failing logger must not fail the call it is observing.
+    }
+  }
+
+  function parseSuccess(req: HttpRequest<z.ZodType | undefined>, response: Response, text: string): unknown {
+    const type = req.responseType ?? 'json';
+    if (type === 'empty') return undefined;
+    if (type === 'text') return text;
+    if (text === '') return req.schema ? checkSchema(req, response, undefined) : undefined;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      return new Failure({
+        error: new ProviderResponseError(`${provider} answered ${req.operation} (HTTP ${response.status}) with a body that is not valid JSON`, {
+          ...errorInit(req, response),
+          // The parser's message quotes the body, which may hold anything: keep only its kind.
+          cause: new SyntaxError((err as Error).name === 'SyntaxError' ? 'Invalid JSON' : 'Unreadable body'),
+        }),
+        retryable: false,
+      });
+    }
+    return req.schema ? checkSchema(req, response, data) : data;
+  }
+
+  function checkSchema(req: HttpRequest<z.ZodType | undefined>, response: Response, data: unknown): unknown {
+    const result = (req.schema as z.ZodType).safeParse(data);
+    if (result.success) return result.data;
+    const issues = result.error.issues;
+    const first = issues[0];
+    const path = first && first.path.length > 0 ? first.path.map(String).join('.') : '(root)';
+    return new Failure({
+      error: new ProviderResponseError(
+        `${provider} answered ${req.operation} with an unexpected shape: field "${path}": ${first?.message ?? 'invalid'}`,
+        {
+          ...errorInit(req, response),
+          path,
+          // Issues without their `input`, which is vendor data and may be personal or secret.
+          cause: { issues: issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message })) },
+        },
+      ),
+      retryable: false,
+    });
+  }
+
+  function httpFailure(req: HttpRequest<z.ZodType | undefined>, response: Response, text: string): AttemptFailure {
+    const status = response.status;
+    const headers = response.headers;
+    const ctx: HttpErrorContext = {
+      status,
+      body: parseErrorBody(text),
+      headers,
+      operation: req.operation,
+      provider,
+      retryAfterMs: parseRetryAfter(headers),
+      requestId: requestIdOf(headers),
+    };
+    let mapped: CollabError | undefined;
+    try {
+      mapped = options.mapError?.(ctx);
+    } catch (err) {
+      // A hook that throws a CollabError has mapped the answer; any other throw is a hook bug and the
+      // default mapping is the safer outcome than leaking whatever it threw.
+      if (CollabError.is(err)) mapped = err;
+    }
+    const error = mapped ? fillContext(mapped, req.operation, status, ctx.requestId) : defaultMapError(ctx, response.statusText);
+    return { error, retryable: isRetryableStatus(status), retryAfterMs: ctx.retryAfterMs };
+  }
+
+  function errorInit(req: HttpRequest<z.ZodType | undefined>, response: Response) {
+    return { provider, operation: req.operation, status: response.status, requestId: requestIdOf(response.headers) };
+  }
+
+  function requestIdOf(headers: Headers): string | undefined {
+    for (const name of requestIdHeaders) {
+      const id = headers.get(name);
+      if (id) return id;
+    }
+    return undefined;
+  }
+
+  function fillContext(error: CollabError, operation: string, status: number, requestId: string | undefined): CollabError {
+    const e = error as Mutable<CollabError>;
+    e.provider ??= provider;
+    e.operation ??= operation;
+    e.status ??= status;
+    e.requestId ??= requestId;
+    return error;
+  }
+
+  function networkError(req: HttpRequest<z.ZodType | undefined>, err: unknown): NetworkError {
+    // undici wraps the socket error (ECONNRESET, ECONNREFUSED...) as `cause` of a bare "fetch failed".
+    const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+    const code = (inner as { code?: unknown } | undefined)?.code;
+    const what = typeof code === 'string' ? code : inner instanceof Error ? inner.message : 'request failed';
+    return new NetworkError(`${provider} ${req.operation}: network error (${what})`, { provider, operation: req.operation, cause: inner });
+  }
+
+  function attemptTimeoutError(req: HttpRequest<z.ZodType | undefined>, attempt: number, err: unknown): TimeoutError {
+    return new TimeoutError(`${provider} ${req.operation}: no complete response within ${timeoutMs} ms (attempt ${attempt})`, {
+      provider,
+      operation: req.operation,
+      cause: err,
+    });
+  }
+
+  function deadlineError(req: HttpRequest<z.ZodType | undefined>, err?: unknown): TimeoutError {
+    return new TimeoutError(`${provider} ${req.operation}: did not complete within the ${deadlineMs} ms deadline`, {
+      provider,
+      operation: req.operation,
+      cause: err,
+      retryable: true,
+    });
+  }
+
+  return { request } as HttpClient;
+}
+
+/** Marks an attempt's failure so it cannot be confused with a parsed body that happens to look alike. */
+class Failure {
+  constructor(readonly failure: AttemptFailure) {}
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+function parseErrorBody(text: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return redact(JSON.parse(text) as unknown);
+    } catch {
+      // Not JSON after all (truncated, or HTML starting oddly): fall through to text.
+    }
+  }
+  return redactText(text);
+}
+
+/** Registers the value of a secret-named header, and the credential after its auth scheme, for redaction. */
+function protectSecretHeader(name: string, value: string): void {
+  if (!isSecretKey(name)) return;
+  registerSecret(value);
+  const space = value.indexOf(' ');
+  if (space > 0) registerSecret(value.slice(space + 1).trim());
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function fetchSend(override: typeof fetch | undefined): Send {
+  // `globalThis.fetch` is looked up per call, not captured, so interceptors installed after the
+  // client was created (nock, msw) still see the request.
+  return override ? (url, init) => override(url, init) : (url, init) => globalThis.fetch(url, init);
+}
+
+/**
+ * ky as the transport, with its retry, timeout and HTTP-error throwing turned off. ky's retry is not
+ * used because the policy needs things it cannot express: telling an attempt timeout from the overall
+ * deadline and from a caller abort, failing early when `Retry-After` passes the deadline, and one
+ * error mapping for every outcome. It is not the default because ky builds, clones and re-signals a
+ * `Request` on every call, which measured about +60 µs per call (≈1.5x a raw loopback fetch).
+ */
+function kySend(override: typeof fetch | undefined): Send {
+  const instance = ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    fetch: override ?? ((input, init) => globalThis.fetch(input, init)),
+  });
+  return (url, init) => instance(url, init as Parameters<typeof instance>[1]);
+}

@@ -1,0 +1,9 @@
+/**
+ * The shared HTTP layer every vendor adapter uses: one client per adapter with the timeout, deadline,
+ * retry, error-mapping, schema-checking and redaction policy of DESIGN section 5.
+ */
+export { createHttpClient } from './client.js';
+export { defaultMapError, vendorMessage, vendorCode, cleanErrorText } from './map-error.js';
+export { parseRetryAfter } from './retry-after.js';
+export { encodePath, appendQuery, redactPathForLog } from './url.js';
+export type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest } from './types.js';

@@ -1,0 +1,91 @@
+import type { z } from 'zod';
+import type { CollabError } from '../errors.js';
+import type { CollabLogger } from '../logger.js';
+
+/** What the error-mapping hook gets for a non-2xx answer. */
+export interface HttpErrorContext {
+  /** HTTP status. */
+  status: number;
+  /** Parsed JSON body, or the text body when it is not JSON (already redacted). */
+  body: unknown;
+  /** Response headers. */
+  headers: Headers;
+  /** The operation, e.g. `rooms.get`. */
+  operation: string;
+  /** The provider id. */
+  provider: string;
+  /** Milliseconds from `Retry-After` / `X-RateLimit-Retry-After`, when present. */
+  retryAfterMs?: number;
+  /** Vendor request id header, when present. */
+  requestId?: string;
+}
+
+/** Options of `createHttpClient`. */
+export interface HttpClientOptions {
+  /** Provider id used in errors and logs. */
+  provider: string;
+  /** Base URL, e.g. `https://api.liveblocks.io`. */
+  baseUrl: string;
+  /** Headers sent with every request (auth). Never logged, never put in errors. */
+  headers?: Record<string, string>;
+  /** Timeout of one attempt (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Overall deadline of a call including retries (default 30 000 ms). */
+  deadlineMs?: number;
+  /** Retries after the first attempt for idempotent requests (default 2). */
+  retries?: number;
+  /** Base backoff in ms for exponential backoff with full jitter (default 250). */
+  backoffMs?: number;
+  /** Maximum wait between attempts, including `Retry-After` (default 20 000 ms). */
+  maxBackoffMs?: number;
+  /** `fetch` override. */
+  fetch?: typeof fetch;
+  /** Logger hook. */
+  logger?: CollabLogger;
+  /**
+   * Maps a non-2xx answer to a `CollabError`. Return `undefined` to use the default status mapping
+   * (400/422 Validation, 401 Authentication, 403 Permission, 404 NotFound, 409 Conflict, 429 RateLimit, 5xx ProviderUnavailable).
+   */
+  mapError?: (ctx: HttpErrorContext) => CollabError | undefined;
+  /** Names of response headers carrying the vendor request id (default `x-request-id`). */
+  requestIdHeaders?: string[];
+  /**
+   * What sends each attempt: `fetch` (default) calls the `fetch` function directly; `ky` goes through a
+   * `ky` instance (retry, timeout and HTTP-error throwing off; the policy stays in the client). Both
+   * give the same behaviour. The default is `fetch` because ky builds and clones a `Request` and two
+   * abort signals per call, which measured about +60 µs (≈1.5x) per call against a loopback server.
+   */
+  transport?: 'fetch' | 'ky';
+}
+
+/** One request. */
+export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
+  /** HTTP method. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the base URL, e.g. `/v2/rooms/abc` (callers encode path segments). */
+  path: string;
+  /** Query parameters; `undefined` values are skipped. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON body. */
+  json?: unknown;
+  /** Raw body (binary uploads); exclusive with `json`. */
+  body?: BodyInit;
+  /** Extra headers for this request. */
+  headers?: Record<string, string>;
+  /** Schema the 2xx JSON body must match; a mismatch is `ProviderResponseError` with the path of the first bad field. */
+  schema?: S;
+  /** Whether the request may be retried (GETs, PUT/DELETE by id, creates with a client id, Velt read POSTs). */
+  idempotent: boolean;
+  /** The operation name for errors and logs, e.g. `rooms.get`. */
+  operation: string;
+  /** Abort signal from the caller. */
+  signal?: AbortSignal;
+  /** How to read a 2xx body: `json` (default; an empty body gives `undefined`), `text`, `empty` (body ignored). */
+  responseType?: 'json' | 'text' | 'empty';
+}
+
+/** The shared HTTP client adapters use (one instance per adapter). */
+export interface HttpClient {
+  /** Sends a request with the retry, timeout and error policy; returns the parsed (and schema-checked) body. */
+  request<S extends z.ZodType | undefined = undefined>(req: HttpRequest<S>): Promise<S extends z.ZodType ? z.output<S> : unknown>;
+}

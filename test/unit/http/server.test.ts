@@ -1,0 +1,215 @@
+/**
+ * Faults nock cannot reproduce faithfully (reset sockets, hung servers, stalled bodies, connection
+ * reuse) against a real `node:http` server on 127.0.0.1.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NetworkError, NotFoundError, TimeoutError } from '../../../src/core/errors.js';
+import type { HttpLogEntry } from '../../../src/core/logger.js';
+import { createHttpClient, type HttpClientOptions } from '../../../src/core/http/index.js';
+
+interface TestServer {
+  baseUrl: string;
+  /** Requests that reached the handler. */
+  hits: number;
+  /** TCP connections accepted. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+const servers: TestServer[] = [];
+
+async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void): Promise<TestServer> {
+  const server = http.createServer();
+  const state: TestServer = {
+    baseUrl: '',
+    hits: 0,
+    connections: 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  server.on('connection', () => state.connections++);
+  server.on('request', (req, res) => {
+    state.hits++;
+    handler(req, res, state.hits);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  servers.push(state);
+  return state;
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+function client(server: { baseUrl: string }, options: Partial<HttpClientOptions> = {}) {
+  return createHttpClient({ provider: 'acme', baseUrl: server.baseUrl, headers: { authorization: 'Bearer sk_test_abcdefgh' }, backoffMs: 1, ...options });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<any> {
+  return promise.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (err: unknown) => err,
+  );
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Never answers: the request hangs until the client gives up (the socket is closed in afterEach). */
+const hang = () => undefined;
+
+describe('network errors', () => {
+  it('a reset connection is a NetworkError, retried when idempotent', async () => {
+    const server = await startServer((req, res, hit) => (hit === 1 ? req.socket.destroy() : json(res, 200, { ok: true })));
+    const out = await client(server).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' });
+    expect(out).toEqual({ ok: true });
+    expect(server.hits).toBe(2);
+  });
+
+  it('a reset connection on a non-idempotent call fails with a NetworkError after one request', async () => {
+    const server = await startServer((req) => req.socket.destroy());
+    const err = await rejection(client(server, { retries: 3 }).request({ method: 'POST', path: '/r', json: {}, idempotent: false, operation: 'rooms.create' }));
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err).toMatchObject({ provider: 'acme', operation: 'rooms.create', retryable: true });
+    expect(server.hits).toBe(1);
+  });
+
+  it('a refused connection is a NetworkError naming ECONNREFUSED', async () => {
+    const server = await startServer(hang);
+    await server.close();
+    const err = await rejection(client(server, { retries: 0 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' }));
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toContain('ECONNREFUSED');
+    expect((err.cause as { code?: string }).code).toBe('ECONNREFUSED');
+  });
+});
+
+describe('timeouts', () => {
+  it('a hung attempt is a TimeoutError after timeoutMs', async () => {
+    const server = await startServer(hang);
+    const t0 = performance.now();
+    const err = await rejection(client(server, { timeoutMs: 150, retries: 0 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' }));
+    const elapsed = performance.now() - t0;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toContain('150 ms');
+    expect(elapsed).toBeGreaterThanOrEqual(120);
+  });
+
+  it('a timed-out attempt is retried when idempotent', async () => {
+    const server = await startServer((_req, res, hit) => (hit === 1 ? undefined : json(res, 200, { second: true })));
+    const entries: HttpLogEntry[] = [];
+    const c = client(server, { timeoutMs: 150, logger: { http: (e) => entries.push(e) } });
+    const out = await c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' });
+    expect(out).toEqual({ second: true });
+    expect(server.hits).toBe(2);
+    expect(entries.map((e) => [e.attempt, e.status, e.error])).toEqual([
+      [1, undefined, 'timeout'],
+      [2, 200, undefined],
+    ]);
+    expect(entries[0]!.ms).toBeGreaterThanOrEqual(100);
+  });
+
+  it('a body that stalls after the headers still times out', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    const err = await rejection(client(server, { timeoutMs: 150, retries: 0 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' }));
+    expect(err).toBeInstanceOf(TimeoutError);
+  });
+
+  it('the overall deadline bounds all attempts and waits', async () => {
+    const server = await startServer(hang);
+    const t0 = performance.now();
+    const err = await rejection(
+      client(server, { timeoutMs: 150, deadlineMs: 400, retries: 10 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' }),
+    );
+    const elapsed = performance.now() - t0;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toContain('400 ms deadline');
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    // 150 + 150 + (the 100 ms left): three attempts, far fewer than retries + 1.
+    expect(server.hits).toBeGreaterThanOrEqual(2);
+    expect(server.hits).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('caller abort', () => {
+  it('an abort mid-request rejects promptly with the AbortError and is not retried', async () => {
+    const server = await startServer(hang);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const err = await rejection(
+      client(server, { retries: 3 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: controller.signal }),
+    );
+    expect(err).toBe(controller.signal.reason);
+    expect((err as Error).name).toBe('AbortError');
+    expect(server.hits).toBe(1);
+  });
+
+  it('an abort during a retry wait rejects promptly with the caller reason', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(429, { 'retry-after': '5' });
+      res.end();
+    });
+    const controller = new AbortController();
+    const reason = new Error('navigated away');
+    setTimeout(() => controller.abort(reason), 100);
+    const err = await rejection(client(server).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: controller.signal }));
+    expect(err).toBe(reason);
+    expect(server.hits).toBe(1);
+  });
+});
+
+describe('keep-alive', () => {
+  it('sequential calls, including error answers and retries, reuse the pooled connection', async () => {
+    const server = await startServer((req, res, hit) => {
+      // Big enough to exceed the stream buffers: an unread error body would pin the socket.
+      if (req.url === '/missing') return json(res, 404, { message: 'gone', padding: 'x'.repeat(1 << 20) });
+      if (req.url === '/flaky' && hit % 2 === 1) return json(res, 503, { message: 'busy' });
+      json(res, 200, { ok: 1 });
+    });
+    const c = client(server);
+    // undici opens a second socket right after the very first exchange even for raw fetch; warm up past it.
+    await c.request({ method: 'GET', path: '/warm', idempotent: true, operation: 'x' });
+    await c.request({ method: 'GET', path: '/warm', idempotent: true, operation: 'x' });
+    const before = server.connections;
+    expect(await rejection(c.request({ method: 'GET', path: '/missing', idempotent: true, operation: 'x' }))).toBeInstanceOf(NotFoundError);
+    await c.request({ method: 'POST', path: '/b', json: { a: 1 }, idempotent: false, operation: 'x' });
+    await c.request({ method: 'GET', path: '/flaky', idempotent: true, operation: 'x' });
+    await c.request({ method: 'GET', path: '/c', idempotent: true, operation: 'x' });
+    expect(server.hits).toBe(7);
+    expect(server.connections).toBe(before);
+  });
+});
+
+describe.each(['fetch', 'ky'] as const)('the same fault policy through the %s transport', (transport) => {
+  it('reset -> retried; hang -> TimeoutError; caller abort -> the caller reason', async () => {
+    const reset = await startServer((req, res, hit) => (hit === 1 ? req.socket.destroy() : json(res, 200, { ok: true })));
+    expect(await client(reset, { transport }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' })).toEqual({ ok: true });
+    expect(reset.hits).toBe(2);
+
+    const hung = await startServer(hang);
+    const timeout = await rejection(client(hung, { transport, timeoutMs: 100, retries: 0 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' }));
+    expect(timeout).toBeInstanceOf(TimeoutError);
+
+    const reason = new Error('stop');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 50);
+    const aborted = await rejection(
+      client(hung, { transport, retries: 3 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x', signal: controller.signal }),
+    );
+    expect(aborted).toBe(reason);
+    expect(hung.hits).toBe(2);
+  });
+});
