@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { inject, injectable } from 'inversify';
+import { SignJWT } from 'jose';
+import { type IssuedToken, type IssueTokenInput, IssueTokenInputSchema } from '../../../core/model/auth.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import { registerSecret } from '../../../core/redact.js';
+import type { AuthService } from '../../../core/services/auth.js';
+import { MEMORY_TOKENS, type MemoryContext } from './context.js';
+
+/** Lifetime of issued tokens (as Liveblocks access tokens). */
+const TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * Client tokens of the embedded provider: HS256 JWTs signed with a per-instance secret
+ * (or `tokenSecret` from config, so a separate process can verify them).
+ */
+@injectable()
+export class MemoryAuthService implements AuthService {
+  private readonly key: Uint8Array;
+
+  constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {
+    const secret = ctx.config.tokenSecret ?? randomBytes(32).toString('base64url');
+    registerSecret(secret);
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issueToken(input: IssueTokenInput, options?: CallOptions): Promise<IssuedToken> {
+    const data = this.ctx.validate(IssueTokenInputSchema, input, '', 'auth.issueToken');
+    const issuedAt = Math.floor(this.ctx.store.now() / 1000);
+    const expiresAt = issuedAt + TOKEN_TTL_SECONDS;
+    const claims: Record<string, unknown> = { tid: this.ctx.tenantId(options), mode: data.mode ?? 'access' };
+    if (data.rooms) claims.perms = data.rooms;
+    if (data.userInfo) claims.info = data.userInfo;
+    if (data.groupIds) claims.gids = data.groupIds;
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(data.userId)
+      .setIssuer('unicollab:memory')
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.key);
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  }
+}

@@ -1,0 +1,119 @@
+import { inject, injectable } from 'inversify';
+import { mentionsOf } from '../../../core/body/index.js';
+import {
+  type Comment,
+  type CreateCommentInput,
+  CreateCommentInputSchema,
+  type EditCommentInput,
+  EditCommentInputSchema,
+  type ReactionInput,
+  ReactionInputSchema,
+} from '../../../core/model/comment.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import type { CommentService, ReactionService } from '../../../core/services/comments.js';
+import { toComment } from '../mappers.js';
+import type { StoredComment } from '../schemas.js';
+import { MEMORY_TOKENS, type MemoryContext } from './context.js';
+import type { MemoryNotificationRules } from './notification-rules.js';
+
+/** Comments of the embedded provider. */
+@injectable()
+export class MemoryCommentService implements CommentService {
+  constructor(
+    @inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext,
+    @inject(MEMORY_TOKENS.NotificationRules) private readonly rules: MemoryNotificationRules,
+  ) {}
+
+  async create(input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.create';
+    const data = this.ctx.validate(CreateCommentInputSchema, input, '', op);
+    const thread = this.ctx.thread(data.roomId, data.threadId, op, options);
+    const now = new Date(this.ctx.store.now());
+    const comment: StoredComment = {
+      id: this.ctx.store.newId('cm'),
+      threadId: thread.id,
+      roomId: thread.roomId,
+      authorId: data.authorId,
+      body: structuredClone(data.body),
+      createdAt: now,
+      reactions: [],
+      metadata: structuredClone(data.metadata ?? {}),
+    };
+    thread.comments.push(comment);
+    thread.updatedAt = now;
+    this.ctx.changed({ type: 'comment.created', roomId: thread.roomId, threadId: thread.id, commentId: comment.id, userId: comment.authorId }, options);
+    this.rules.onComment(thread, comment, options);
+    return toComment(comment);
+  }
+
+  async get(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.get';
+    this.ids(roomId, threadId, commentId, op);
+    return toComment(this.ctx.comment(roomId, threadId, commentId, op, options).comment);
+  }
+
+  async edit(roomId: string, threadId: string, commentId: string, input: EditCommentInput, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.edit';
+    this.ids(roomId, threadId, commentId, op);
+    const { body } = this.ctx.validate(EditCommentInputSchema, input, '', op);
+    const { thread, comment } = this.ctx.comment(roomId, threadId, commentId, op, options);
+    const before = mentionsOf(comment.body);
+    comment.body = structuredClone(body);
+    comment.editedAt = new Date(this.ctx.store.now());
+    thread.updatedAt = comment.editedAt;
+    this.ctx.changed({ type: 'comment.edited', roomId, threadId, commentId, userId: comment.authorId }, options);
+    this.rules.onComment(thread, comment, options, before);
+    return toComment(comment);
+  }
+
+  async delete(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<void> {
+    const op = 'comments.delete';
+    this.ids(roomId, threadId, commentId, op);
+    const { thread } = this.ctx.comment(roomId, threadId, commentId, op, options);
+    thread.comments = thread.comments.filter((c) => c.id !== commentId);
+    this.ctx.changed({ type: 'comment.deleted', roomId, threadId, commentId }, options);
+    if (thread.comments.length === 0) {
+      // As on Liveblocks: a thread whose last comment is deleted is deleted too.
+      this.ctx.room(roomId, op, options).threads.delete(threadId);
+      this.ctx.changed({ type: 'thread.deleted', roomId, threadId }, options);
+    }
+  }
+
+  private ids(roomId: string, threadId: string, commentId: string, op: string): void {
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    this.ctx.id(commentId, 'commentId', op);
+  }
+}
+
+/** Reactions of the embedded provider. Adding twice or removing an absent reaction changes nothing. */
+@injectable()
+export class MemoryReactionService implements ReactionService {
+  constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {}
+
+  async add(input: ReactionInput, options?: CallOptions): Promise<Comment> {
+    const op = 'reactions.add';
+    const data = this.ctx.validate(ReactionInputSchema, input, '', op);
+    const { comment } = this.ctx.comment(data.roomId, data.threadId, data.commentId, op, options);
+    let reaction = comment.reactions.find((r) => r.emoji === data.emoji);
+    if (!reaction) comment.reactions.push((reaction = { emoji: data.emoji, userIds: [], createdAt: new Date(this.ctx.store.now()) }));
+    if (!reaction.userIds.includes(data.userId)) {
+      reaction.userIds.push(data.userId);
+      this.ctx.changed({ type: 'reaction.added', roomId: data.roomId, threadId: data.threadId, commentId: data.commentId, userId: data.userId, data: { emoji: data.emoji } }, options);
+    }
+    return toComment(comment);
+  }
+
+  async remove(input: ReactionInput, options?: CallOptions): Promise<Comment> {
+    const op = 'reactions.remove';
+    const data = this.ctx.validate(ReactionInputSchema, input, '', op);
+    const { comment } = this.ctx.comment(data.roomId, data.threadId, data.commentId, op, options);
+    const reaction = comment.reactions.find((r) => r.emoji === data.emoji);
+    if (reaction?.userIds.includes(data.userId)) {
+      reaction.userIds = reaction.userIds.filter((u) => u !== data.userId);
+      if (reaction.userIds.length === 0) comment.reactions = comment.reactions.filter((r) => r !== reaction);
+      this.ctx.changed({ type: 'reaction.removed', roomId: data.roomId, threadId: data.threadId, commentId: data.commentId, userId: data.userId, data: { emoji: data.emoji } }, options);
+    }
+    return toComment(comment);
+  }
+}

@@ -1,0 +1,89 @@
+import { inject, injectable } from 'inversify';
+import type { z } from 'zod';
+import type { MemoryConfigSchema } from '../../../core/config.js';
+import { NotFoundError } from '../../../core/errors.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import { TOKENS } from '../../../core/tokens.js';
+import { validate, validateId } from '../../../core/validation.js';
+import { type MemoryChange, MemoryStore, type TenantState } from '../client.js';
+import type { StoredComment, StoredRoom, StoredThread } from '../schemas.js';
+
+/** Memory-adapter-internal service identifiers. */
+export const MEMORY_TOKENS = {
+  Store: Symbol.for('unicollab.memory.Store'),
+  Context: Symbol.for('unicollab.memory.Context'),
+  NotificationRules: Symbol.for('unicollab.memory.NotificationRules'),
+  Fanout: Symbol.for('unicollab.memory.Fanout'),
+  Subscriptions: Symbol.for('unicollab.memory.Subscriptions'),
+} as const;
+
+/** The validated memory config. */
+export type ParsedMemoryConfig = z.output<typeof MemoryConfigSchema>;
+
+/** Shared lookups of the memory services: tenant resolution and NotFound errors with the same wording everywhere. */
+@injectable()
+export class MemoryContext {
+  readonly provider = 'memory';
+  readonly defaultTenant: string;
+
+  constructor(
+    @inject(MEMORY_TOKENS.Store) readonly store: MemoryStore,
+    @inject(TOKENS.Config) readonly config: ParsedMemoryConfig,
+    // Injected so the webhook fan-out is listening as soon as any service exists.
+    @inject(MEMORY_TOKENS.Fanout) _fanout: unknown,
+  ) {
+    this.defaultTenant = config.tenantId ?? 'default';
+  }
+
+  /** Resolves the tenant of a call. */
+  tenantId(options?: CallOptions): string {
+    return options?.tenantId ?? this.defaultTenant;
+  }
+
+  /** The tenant state of a call. */
+  tenant(options?: CallOptions): TenantState {
+    return this.store.tenant(this.tenantId(options));
+  }
+
+  /** Validates input with a schema, naming the bad field. */
+  validate<S extends z.ZodType>(schema: S, input: unknown, root: string, operation: string): z.output<S> {
+    return validate(schema, input, root, operation);
+  }
+
+  /** Validates an id argument. */
+  id(value: unknown, field: string, operation: string): string {
+    return validateId(value, field, operation);
+  }
+
+  /** The room or `NotFoundError`. */
+  room(roomId: string, operation: string, options?: CallOptions): StoredRoom {
+    const room = this.tenant(options).rooms.get(roomId);
+    if (!room) throw new NotFoundError(`Room ${JSON.stringify(roomId)} not found`, { provider: 'memory', operation, vendorCode: 'ROOM_NOT_FOUND' });
+    return room;
+  }
+
+  /** The thread or `NotFoundError` (room checked first). */
+  thread(roomId: string, threadId: string, operation: string, options?: CallOptions): StoredThread {
+    const thread = this.room(roomId, operation, options).threads.get(threadId);
+    if (!thread) throw new NotFoundError(`Thread ${JSON.stringify(threadId)} not found in room ${JSON.stringify(roomId)}`, { provider: 'memory', operation, vendorCode: 'THREAD_NOT_FOUND' });
+    return thread;
+  }
+
+  /** The comment or `NotFoundError` (room and thread checked first). */
+  comment(roomId: string, threadId: string, commentId: string, operation: string, options?: CallOptions): { thread: StoredThread; comment: StoredComment } {
+    const thread = this.thread(roomId, threadId, operation, options);
+    const comment = thread.comments.find((c) => c.id === commentId);
+    if (!comment) throw new NotFoundError(`Comment ${JSON.stringify(commentId)} not found in thread ${JSON.stringify(threadId)}`, { provider: 'memory', operation, vendorCode: 'COMMENT_NOT_FOUND' });
+    return { thread, comment };
+  }
+
+  /** Records a mutation that has no webhook event (persistence only). */
+  touched(): void {
+    this.store.changed(undefined);
+  }
+
+  /** Records a change (persistence + webhooks). */
+  changed(change: Omit<MemoryChange, 'tenantId'>, options?: CallOptions): void {
+    this.store.changed({ ...change, tenantId: this.tenantId(options) });
+  }
+}

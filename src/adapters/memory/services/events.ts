@@ -1,0 +1,33 @@
+import { inject, injectable } from 'inversify';
+import { ValidationError } from '../../../core/errors.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import type { EventService } from '../../../core/services/events.js';
+import type { BroadcastListener } from '../client.js';
+import { MEMORY_TOKENS, type MemoryContext } from './context.js';
+
+/** Broadcasts of the embedded provider, delivered to in-process listeners (`subscribe`). */
+@injectable()
+export class MemoryEventService implements EventService {
+  constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {}
+
+  async broadcast(roomId: string, payload: unknown, options?: CallOptions): Promise<void> {
+    const op = 'events.broadcast';
+    this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
+    if (payload === undefined) throw new ValidationError('payload', 'is required', { provider: 'memory', operation: op });
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(payload);
+    } catch {
+      json = undefined;
+    }
+    // JSON.stringify returns undefined (not an error) for functions and symbols.
+    if (json === undefined) throw new ValidationError('payload', 'must be JSON-serialisable', { provider: 'memory', operation: op });
+    if (json.length > 1_000_000) throw new ValidationError('payload', 'must be at most 1 MB as JSON', { provider: 'memory', operation: op });
+    this.ctx.store.broadcast(this.ctx.tenantId(options), roomId, JSON.parse(json));
+  }
+
+  /** Memory only: listens to a room's broadcasts in this process. Returns the unsubscribe function. */
+  subscribe(roomId: string, listener: BroadcastListener, options?: CallOptions): () => void {
+    return this.ctx.store.onBroadcast(this.ctx.tenantId(options), roomId, listener);
+  }
+}

@@ -1,0 +1,63 @@
+import { inject, injectable } from 'inversify';
+import type { CallOptions } from '../../../core/model/common.js';
+import { type PresenceEntry, type SetPresenceInput, SetPresenceInputSchema } from '../../../core/model/presence.js';
+import type { PresenceService } from '../../../core/services/presence.js';
+import type { StoredPresence } from '../client.js';
+import { MEMORY_TOKENS, type MemoryContext } from './context.js';
+
+/** Presence of the embedded provider: server-set entries that expire after their TTL. */
+@injectable()
+export class MemoryPresenceService implements PresenceService {
+  private readonly defaultTtl: number;
+
+  constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {
+    this.defaultTtl = ctx.config.presenceTtlSeconds ?? 60;
+  }
+
+  async list(roomId: string, options?: CallOptions): Promise<PresenceEntry[]> {
+    const op = 'presence.list';
+    this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
+    const entries = this.entries(roomId, options);
+    const now = this.ctx.store.now();
+    const out: PresenceEntry[] = [];
+    for (const [userId, entry] of entries) {
+      // Expired entries are dropped lazily: no timers to keep the process alive.
+      if (entry.expiresAt <= now) {
+        entries.delete(userId);
+        continue;
+      }
+      const item: PresenceEntry = { userId, status: 'online' };
+      if (entry.data) item.data = structuredClone(entry.data);
+      if (entry.info) item.info = structuredClone(entry.info);
+      out.push(item);
+    }
+    return out;
+  }
+
+  async set(input: SetPresenceInput, options?: CallOptions): Promise<void> {
+    const op = 'presence.set';
+    const data = this.ctx.validate(SetPresenceInputSchema, input, '', op);
+    this.ctx.room(data.roomId, op, options);
+    const entries = this.entries(data.roomId, options);
+    const isNew = !entries.has(data.userId) || entries.get(data.userId)!.expiresAt <= this.ctx.store.now();
+    const entry: StoredPresence = { userId: data.userId, expiresAt: this.ctx.store.now() + (data.ttlSeconds ?? this.defaultTtl) * 1000 };
+    if (data.data) entry.data = structuredClone(data.data);
+    if (data.info) entry.info = structuredClone(data.info);
+    entries.set(data.userId, entry);
+    if (isNew) this.ctx.changed({ type: 'user.entered', roomId: data.roomId, userId: data.userId }, options);
+  }
+
+  async clear(roomId: string, userId: string, options?: CallOptions): Promise<void> {
+    const op = 'presence.clear';
+    this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
+    this.ctx.id(userId, 'userId', op);
+    if (this.entries(roomId, options).delete(userId)) this.ctx.changed({ type: 'user.left', roomId, userId }, options);
+  }
+
+  private entries(roomId: string, options?: CallOptions): Map<string, StoredPresence> {
+    const key = `${this.ctx.tenantId(options)}\u0000${roomId}`;
+    let map = this.ctx.store.presence.get(key);
+    if (!map) this.ctx.store.presence.set(key, (map = new Map()));
+    return map;
+  }
+}

@@ -1,0 +1,126 @@
+import { inject, injectable } from 'inversify';
+import { ConflictError } from '../../../core/errors.js';
+import { type CallOptions, type MetadataPatch, MetadataPatchSchema, type Page } from '../../../core/model/common.js';
+import {
+  CreateThreadInputSchema,
+  type CreateThreadInput,
+  ResolveThreadInputSchema,
+  type ResolveThreadInput,
+  type Thread,
+  type ThreadListQuery,
+  ThreadListQuerySchema,
+} from '../../../core/model/thread.js';
+import type { ThreadService } from '../../../core/services/threads.js';
+import { applyMetadataPatch, matchesMetadata, paginate, toThread } from '../mappers.js';
+import type { StoredComment, StoredThread } from '../schemas.js';
+import { MEMORY_TOKENS, type MemoryContext } from './context.js';
+import type { MemoryNotificationRules } from './notification-rules.js';
+
+/** Threads of the embedded provider. */
+@injectable()
+export class MemoryThreadService implements ThreadService {
+  constructor(
+    @inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext,
+    @inject(MEMORY_TOKENS.NotificationRules) private readonly rules: MemoryNotificationRules,
+  ) {}
+
+  async create(input: CreateThreadInput, options?: CallOptions): Promise<Thread> {
+    const op = 'threads.create';
+    const data = this.ctx.validate(CreateThreadInputSchema, input, '', op);
+    const room = this.ctx.room(data.roomId, op, options);
+    const id = data.id ?? this.ctx.store.newId('th');
+    if (room.threads.has(id)) throw new ConflictError(`Thread ${JSON.stringify(id)} already exists`, { provider: 'memory', operation: op, vendorCode: 'THREAD_ALREADY_EXISTS' });
+    const now = new Date(this.ctx.store.now());
+    const comment: StoredComment = {
+      id: this.ctx.store.newId('cm'),
+      threadId: id,
+      roomId: room.id,
+      authorId: data.comment.authorId,
+      body: structuredClone(data.comment.body),
+      createdAt: now,
+      reactions: [],
+      metadata: structuredClone(data.comment.metadata ?? {}),
+    };
+    const thread: StoredThread = {
+      id,
+      roomId: room.id,
+      seq: this.ctx.store.nextSeq(),
+      resolved: false,
+      metadata: structuredClone(data.metadata ?? {}),
+      comments: [comment],
+      createdAt: now,
+      updatedAt: now,
+    };
+    room.threads.set(id, thread);
+    this.ctx.changed({ type: 'thread.created', roomId: room.id, threadId: id, userId: comment.authorId }, options);
+    this.ctx.changed({ type: 'comment.created', roomId: room.id, threadId: id, commentId: comment.id, userId: comment.authorId }, options);
+    this.rules.onComment(thread, comment, options);
+    return toThread(thread);
+  }
+
+  async get(roomId: string, threadId: string, options?: CallOptions): Promise<Thread> {
+    const op = 'threads.get';
+    return toThread(this.ctx.thread(this.ctx.id(roomId, 'roomId', op), this.ctx.id(threadId, 'threadId', op), op, options));
+  }
+
+  async list(roomId: string, query: ThreadListQuery = {}, options?: CallOptions): Promise<Page<Thread>> {
+    const op = 'threads.list';
+    const q = this.ctx.validate(ThreadListQuerySchema, query, 'query', op);
+    const room = this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
+    const threads = [...room.threads.values()].filter(
+      (t) => (q.resolved === undefined || t.resolved === q.resolved) && matchesMetadata(t.metadata, q.metadata),
+    );
+    return paginate(threads, q, toThread, op);
+  }
+
+  async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options);
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {
+    const op = 'threads.delete';
+    this.ctx.thread(this.ctx.id(roomId, 'roomId', op), this.ctx.id(threadId, 'threadId', op), op, options);
+    this.ctx.room(roomId, op, options).threads.delete(threadId);
+    this.ctx.changed({ type: 'thread.deleted', roomId, threadId }, options);
+  }
+
+  async resolve(roomId: string, threadId: string, input: ResolveThreadInput, options?: CallOptions): Promise<Thread> {
+    return this.setResolved('threads.resolve', roomId, threadId, input, true, options);
+  }
+
+  async unresolve(roomId: string, threadId: string, input: ResolveThreadInput, options?: CallOptions): Promise<Thread> {
+    return this.setResolved('threads.unresolve', roomId, threadId, input, false, options);
+  }
+
+  async updateMetadata(roomId: string, threadId: string, metadata: MetadataPatch, options?: CallOptions): Promise<Thread['metadata']> {
+    const op = 'threads.updateMetadata';
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    const patch = this.ctx.validate(MetadataPatchSchema, metadata, 'metadata', op);
+    const thread = this.ctx.thread(roomId, threadId, op, options);
+    thread.metadata = applyMetadataPatch(thread.metadata, patch);
+    thread.updatedAt = new Date(this.ctx.store.now());
+    this.ctx.changed({ type: 'thread.metadata_updated', roomId, threadId }, options);
+    return structuredClone(thread.metadata);
+  }
+
+  private async setResolved(op: string, roomId: string, threadId: string, input: ResolveThreadInput, resolved: boolean, options?: CallOptions): Promise<Thread> {
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    const { userId } = this.ctx.validate(ResolveThreadInputSchema, input, '', op);
+    const thread = this.ctx.thread(roomId, threadId, op, options);
+    if (thread.resolved !== resolved) {
+      thread.resolved = resolved;
+      if (resolved) thread.resolvedBy = userId;
+      else delete thread.resolvedBy;
+      thread.updatedAt = new Date(this.ctx.store.now());
+      this.ctx.changed({ type: resolved ? 'thread.resolved' : 'thread.unresolved', roomId, threadId, userId }, options);
+    }
+    return toThread(thread);
+  }
+}

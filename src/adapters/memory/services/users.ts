@@ -1,0 +1,48 @@
+import { inject, injectable } from 'inversify';
+import { NotFoundError } from '../../../core/errors.js';
+import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
+import { type UpsertUserInput, UpsertUserInputSchema, type User } from '../../../core/model/user.js';
+import type { UserService } from '../../../core/services/users.js';
+import { paginate, toUser } from '../mappers.js';
+import { MEMORY_TOKENS, type MemoryContext } from './context.js';
+
+/** Users of the embedded provider. */
+@injectable()
+export class MemoryUserService implements UserService {
+  constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {}
+
+  async upsert(input: UpsertUserInput, options?: CallOptions): Promise<User> {
+    const data = this.ctx.validate(UpsertUserInputSchema, input, '', 'users.upsert');
+    const users = this.ctx.tenant(options).users;
+    const existing = users.get(data.id);
+    const user = existing ?? { id: data.id, seq: this.ctx.store.nextSeq(), metadata: {} };
+    if (data.name !== undefined) user.name = data.name;
+    if (data.email !== undefined) user.email = data.email;
+    if (data.avatarUrl !== undefined) user.avatarUrl = data.avatarUrl;
+    if (data.metadata !== undefined) user.metadata = structuredClone(data.metadata);
+    users.set(user.id, user);
+    this.ctx.touched();
+    return toUser(user);
+  }
+
+  async get(id: string, options?: CallOptions): Promise<User> {
+    const op = 'users.get';
+    const user = this.ctx.tenant(options).users.get(this.ctx.id(id, 'id', op));
+    if (!user) throw new NotFoundError(`User ${JSON.stringify(id)} not found`, { provider: 'memory', operation: op, vendorCode: 'USER_NOT_FOUND' });
+    return toUser(user);
+  }
+
+  async list(query: PageRequest = {}, options?: CallOptions): Promise<Page<User>> {
+    const q = this.ctx.validate(PageRequestSchema, query, '', 'users.list');
+    return paginate(this.ctx.tenant(options).users.values(), q, toUser, 'users.list');
+  }
+
+  async delete(id: string, options?: CallOptions): Promise<void> {
+    const op = 'users.delete';
+    const users = this.ctx.tenant(options).users;
+    if (!users.delete(this.ctx.id(id, 'id', op))) {
+      throw new NotFoundError(`User ${JSON.stringify(id)} not found`, { provider: 'memory', operation: op, vendorCode: 'USER_NOT_FOUND' });
+    }
+    this.ctx.touched();
+  }
+}
