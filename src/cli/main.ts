@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type CollabConfig, loadConfigFromEnv } from '../core/config.js';
+import { createCollab } from '../core/container.js';
+import { CollabError } from '../core/errors.js';
+import { renderCapabilityTable, shippedCapabilities } from './capability-table.js';
+import { runDemo } from './demo.js';
+import { Printer } from './output.js';
+
+const HELP = `unicollab: one API for collaboration back ends
+
+Usage: unicollab <command> [options]
+
+Commands:
+  demo           Walk through every service on the configured provider (default: memory)
+  doctor         Validate the configuration, reach the provider, print its capabilities
+  capabilities   Print the capability table of every adapter in this version
+
+Options:
+  --provider <id>  Override COLLAB_PROVIDER (memory, liveblocks, velt, kabelwerk)
+  --json           Machine-readable output (doctor, capabilities)
+  -h, --help       Show this help
+  -v, --version    Print the version
+
+Configuration comes from the environment: COLLAB_PROVIDER, LIVEBLOCKS_SECRET_KEY,
+LIVEBLOCKS_BASE_URL, VELT_API_KEY, VELT_AUTH_TOKEN, VELT_ORGANIZATION_ID, VELT_BASE_URL,
+KABELWERK_URL, KABELWERK_API_TOKEN, KABELWERK_HUB (see the README).
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function doctor(config: CollabConfig, json: boolean, print: Printer): Promise<number> {
+  const collab = await createCollab(config);
+  const report: Record<string, unknown> = { provider: collab.provider, config: 'valid' };
+  try {
+    if (collab.capabilities['rooms.list'] !== 'no') {
+      const started = performance.now();
+      await collab.rooms.list({ limit: 1 });
+      report.reachable = true;
+      report.latencyMs = Math.round(performance.now() - started);
+    }
+  } catch (err) {
+    report.reachable = false;
+    report.error = CollabError.is(err) ? err.toJSON() : String(err);
+  } finally {
+    await collab.close();
+  }
+  report.capabilities = collab.capabilities;
+  report.capabilityNotes = collab.capabilityNotes;
+  if (json) {
+    print.line(JSON.stringify(report, null, 2));
+  } else {
+    print.line(`provider: ${collab.provider}`);
+    print.line('config: valid');
+    if (report.reachable === true) print.line(`reachable: yes (${String(report.latencyMs)} ms for rooms.list)`);
+    else if (report.reachable === false) print.line(`reachable: NO: ${JSON.stringify(report.error)}`);
+    print.line();
+    print.line(renderCapabilityTable({ [collab.provider]: { levels: collab.capabilities, notes: collab.capabilityNotes } }, 'text'));
+  }
+  return report.reachable === false ? 1 : 0;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const print = new Printer();
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      provider: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+  if (values.version) {
+    print.line(version());
+    return 0;
+  }
+  const command = positionals[0];
+  if (values.help || !command) {
+    print.line(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const env = values.provider ? { ...process.env, COLLAB_PROVIDER: values.provider } : process.env;
+  switch (command) {
+    case 'demo':
+      return runDemo(loadConfigFromEnv(env), print);
+    case 'doctor':
+      return doctor(loadConfigFromEnv(env), values.json ?? false, print);
+    case 'capabilities': {
+      const table = await shippedCapabilities();
+      print.line(values.json ? JSON.stringify(table, null, 2) : renderCapabilityTable(table, 'text'));
+      return 0;
+    }
+    default:
+      process.stderr.write(`Unknown command "${command}". Run "unicollab --help".\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // Errors are already redacted; print the class, code and message, never a stack full of internals.
+    if (CollabError.is(err)) process.stderr.write(`${err.name} (${err.code}): ${err.message}\n`);
+    else process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,59 @@
+/**
+ * unicollab: one API for collaboration back ends.
+ *
+ * ```ts
+ * import { createCollab } from 'unicollab';
+ * const collab = await createCollab();                // embedded in-memory provider
+ * const room = await collab.rooms.create({ id: 'doc-1' });
+ * ```
+ * @packageDocumentation
+ */
+import 'reflect-metadata';
+
+export { createCollab, createCollabContainer, bindCollab, loadAdapter, registerAdapter } from './core/container.js';
+export type { Collab, CreateCollabOptions, AdapterDefinition } from './core/container.js';
+export {
+  parseConfig,
+  loadConfigFromEnv,
+  ENV_VARS,
+  PROVIDER_IDS,
+  CollabConfigSchema,
+  MemoryConfigSchema,
+  LiveblocksConfigSchema,
+  VeltConfigSchema,
+  KabelwerkConfigSchema,
+} from './core/config.js';
+export type { CollabConfig, MemoryConfig, LiveblocksConfig, VeltConfig, KabelwerkConfig, ProviderId } from './core/config.js';
+export { TOKENS } from './core/tokens.js';
+export type { Closeable } from './core/tokens.js';
+export {
+  CAPABILITY_KEYS,
+  defineCapabilities,
+  isCapabilityKey,
+  missingCapabilities,
+  assertCapability,
+} from './core/capabilities.js';
+export type { CapabilityKey, CapabilityLevel, CapabilityMap, CapabilityNotes, CapabilityDeclaration } from './core/capabilities.js';
+export {
+  CollabError,
+  ValidationError,
+  NotFoundError,
+  ConflictError,
+  AuthenticationError,
+  PermissionError,
+  RateLimitError,
+  ProviderUnavailableError,
+  NetworkError,
+  TimeoutError,
+  ProviderResponseError,
+  UnsupportedFeatureError,
+  WebhookVerificationError,
+  ConfigError,
+} from './core/errors.js';
+export type { CollabErrorCode, CollabErrorInit } from './core/errors.js';
+export { redact, redactText } from './core/redact.js';
+export type { CollabLogger, HttpLogEntry } from './core/logger.js';
+export * from './core/model/index.js';
+export type * from './core/services/index.js';
+export * as body from './core/body/index.js';
+export { fromText, toText, toHtml, fromHtml, mentionsOf } from './core/body/index.js';
