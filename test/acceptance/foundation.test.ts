@@ -1,6 +1,7 @@
 // Issue 2's acceptance walk, using only the public exports, as a new user would.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Collab,
@@ -68,6 +69,13 @@ describe('foundation acceptance (public API, memory provider)', () => {
     await expect(createCollab({ provider: 'nope' } as never)).rejects.toBeInstanceOf(ConfigError);
   });
 
+  it('answers a provider whose adapter is not in this version with a ConfigError saying so', async () => {
+    const err = await createCollab({ provider: 'kabelwerk', url: 'https://kw.example.com', apiToken: 'kw-secret-token' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe('The kabelwerk adapter is not part of this version of unicollab');
+    expect(JSON.stringify(err)).not.toContain('kw-secret-token');
+  });
+
   it('delivers a signed webhook to a local server; verify accepts it and rejects one changed byte', async () => {
     const received: Array<{ headers: IncomingHttpHeaders; rawBody: string }> = [];
     let notify!: () => void;
@@ -93,6 +101,13 @@ describe('foundation acceptance (public API, memory provider)', () => {
       const [delivery] = received;
       expect(delivery!.headers['content-type']).toContain('application/json');
       const event = await collab.webhooks.verify(delivery!);
+      // The independent oracle: the standardwebhooks package accepts the same delivery.
+      const oracle = new Webhook(sub.secret!).verify(delivery!.rawBody, {
+        'webhook-id': String(delivery!.headers['webhook-id']),
+        'webhook-timestamp': String(delivery!.headers['webhook-timestamp']),
+        'webhook-signature': String(delivery!.headers['webhook-signature']),
+      });
+      expect(oracle).toMatchObject({ type: 'thread.created', data: { roomId: 'webhook-room', threadId: thread.id } });
       expect(event).toMatchObject({ type: 'thread.created', provider: 'memory', roomId: 'webhook-room', threadId: thread.id, userId: 'carol' });
       expect(event.id).toBe(delivery!.headers['webhook-id']);
 
