@@ -13,6 +13,9 @@ export interface RoomService {
   iterate(filter?: RoomFilter & { pageSize?: number }, options?: CallOptions): AsyncIterable<Room>;
   /** Updates name, metadata (a patch: `null` deletes a key) or access. */
   update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room>;
-  /** Deletes a room and everything in it. `NotFoundError` when it does not exist. */
+  /**
+   * Deletes a room and everything in it. Idempotent: deleting a room that does not exist resolves,
+   * on every provider (Liveblocks answers 204 either way, so a check would cost a request per call).
+   */
   delete(id: string, options?: CallOptions): Promise<void>;
 }

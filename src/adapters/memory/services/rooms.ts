@@ -88,8 +88,7 @@ export class MemoryRoomService implements RoomService {
 
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'rooms.delete';
-    this.ctx.room(this.ctx.id(id, 'id', op), op, options);
-    this.ctx.tenant(options).rooms.delete(id);
+    if (!this.ctx.tenant(options).rooms.delete(this.ctx.id(id, 'id', op))) return; // idempotent
     this.ctx.store.presence.delete(`${this.ctx.tenantId(options)}\u0000${id}`);
     this.ctx.changed({ type: 'room.deleted', roomId: id }, options);
   }
