@@ -90,7 +90,8 @@ const groupMention = z.object({
   userIds: z.array(z.string()).optional(),
 });
 const link = z.object({ type: z.literal('link'), url: z.string().min(1), text: z.string().optional() });
-const inline = z.union([textRun, groupMention, userMention, link]);
+// Tagged nodes first: a text run has no `type`, so trying it first would strip a link down to its text.
+const inline = z.union([link, userMention, groupMention, textRun]);
 export const commentBody = z.object({
   version: z.literal(1),
   content: z.array(z.object({ type: z.literal('paragraph'), children: z.array(inline) })).min(1),
