@@ -143,6 +143,7 @@ export const ENV_VARS: Record<ProviderId, Record<string, string>> = {
     organizationId: 'VELT_ORGANIZATION_ID',
     webhookAuthToken: 'VELT_WEBHOOK_AUTH_TOKEN',
     webhookSecret: 'VELT_WEBHOOK_SECRET',
+    notificationDocumentId: 'VELT_NOTIFICATION_DOCUMENT_ID',
   },
   kabelwerk: {
     url: 'KABELWERK_URL',

@@ -1,0 +1,503 @@
+/**
+ * The Liveblocks REST v2 client: one method per vendor endpoint, nothing else (no mapping, no rules).
+ * Every call goes through the shared HTTP layer (`core/http`), which owns timeouts, retries,
+ * error mapping and redaction. Paths are built from `encodeURIComponent`-ed segments, like
+ * `@liveblocks/node`'s `url` template, so an id containing `/` or `?` cannot change the endpoint.
+ */
+import { inject, injectable } from 'inversify';
+import type { z } from 'zod';
+import type { LiveblocksConfigSchema } from '../../core/config.js';
+import type { HttpClient } from '../../core/http/index.js';
+import { createHttpClient } from '../../core/http/index.js';
+import { UnsupportedFeatureError } from '../../core/errors.js';
+import { redact, registerSecret } from '../../core/redact.js';
+import { TOKENS } from '../../core/tokens.js';
+import { toCollabError } from './mappers.js';
+import {
+  type LbAuthorizeBody,
+  LbActiveUsersSchema,
+  type LbCreateRoomBody,
+  type LbCreateThreadBody,
+  LbCommentSchema,
+  type LbIdentifyBody,
+  LbManagementWebhookEnvelopeSchema,
+  LbManagementWebhookPageSchema,
+  LbNotificationPageSchema,
+  LbNotificationSchema,
+  type LbOutgoingBody,
+  LbRoomPageSchema,
+  LbRoomSchema,
+  type LbSetPresenceBody,
+  LbThreadListSchema,
+  LbThreadMetadataResponseSchema,
+  LbThreadSchema,
+  LbTokenSchema,
+  type LbTriggerBody,
+  type LbUpdateRoomBody,
+} from './schemas.js';
+
+/** The validated Liveblocks config. */
+export type ParsedLiveblocksConfig = z.output<typeof LiveblocksConfigSchema>;
+
+/** Default API origin (`@liveblocks/node` uses the same). */
+export const DEFAULT_BASE_URL = 'https://api.liveblocks.io';
+
+/** Provider id, in errors and logs. */
+const PROVIDER = 'liveblocks';
+
+/** Query of `GET /v2/rooms`. */
+export interface LbListRoomsQuery {
+  limit?: number;
+  startingAfter?: string;
+  query?: string;
+  userId?: string;
+  groupIds?: string;
+  organizationId?: string;
+}
+
+/** Query of `GET /v2/users/{id}/inbox-notifications`. */
+export interface LbListNotificationsQuery {
+  limit?: number;
+  startingAfter?: string;
+  query?: string;
+  organizationId?: string;
+}
+
+const enc = encodeURIComponent;
+
+/**
+ * Liveblocks REST v2 endpoints. One instance per collab; both HTTP clients (secret key and, when
+ * configured, management token) are built once, so a call allocates only its own request.
+ */
+@injectable()
+export class LiveblocksClient {
+  /** The REST API client (`Authorization: Bearer sk_...`). */
+  private readonly http: HttpClient;
+  /** The Management API client (`Authorization: Bearer <managementToken>`), when configured. */
+  private readonly management: HttpClient | undefined;
+  /** Management API project path prefix, `/v2/management/projects/{projectId}`. */
+  private readonly projectPath: string;
+
+  constructor(@inject(TOKENS.Config) config: ParsedLiveblocksConfig) {
+    registerSecret(config.secretKey);
+    registerSecret(config.managementToken);
+    const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
+    const common = {
+      provider: PROVIDER,
+      baseUrl,
+      mapError: toCollabError,
+      ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+      ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
+      ...(config.retries !== undefined ? { retries: config.retries } : {}),
+      ...(config.fetch !== undefined ? { fetch: config.fetch } : {}),
+      ...(config.logger !== undefined ? { logger: config.logger } : {}),
+    };
+    const secrets = config.managementToken !== undefined ? [config.secretKey, config.managementToken] : [config.secretKey];
+    this.http = scrubbing(createHttpClient({ ...common, headers: { Authorization: `Bearer ${config.secretKey}` } }), secrets);
+    this.management =
+      config.managementToken !== undefined
+        ? scrubbing(createHttpClient({ ...common, headers: { Authorization: `Bearer ${config.managementToken}` } }), secrets)
+        : undefined;
+    this.projectPath = `/v2/management/projects/${enc(config.projectId ?? '')}`;
+  }
+
+  // ------------------------------------------------------------------ rooms
+
+  /** `GET /v2/rooms`. */
+  listRooms(query: LbListRoomsQuery, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/rooms',
+      query: query as Record<string, string | number | undefined>,
+      schema: LbRoomPageSchema,
+      idempotent: true,
+      operation: 'rooms.list',
+      signal,
+    });
+  }
+
+  /** `POST /v2/rooms[?idempotent]`: the client id makes a retry safe. */
+  createRoom(body: LbCreateRoomBody, idempotent: boolean, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: idempotent ? '/v2/rooms?idempotent' : '/v2/rooms',
+      json: body,
+      schema: LbRoomSchema,
+      idempotent: true,
+      operation: 'rooms.create',
+      signal,
+    });
+  }
+
+  /** `GET /v2/rooms/{roomId}`. */
+  getRoom(roomId: string, signal?: AbortSignal) {
+    return this.http.request({ method: 'GET', path: '/v2/rooms/' + enc(roomId), schema: LbRoomSchema, idempotent: true, operation: 'rooms.get', signal });
+  }
+
+  /** `POST /v2/rooms/{roomId}`: a patch, so sending it twice gives the same room. */
+  updateRoom(roomId: string, body: LbUpdateRoomBody, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: '/v2/rooms/' + enc(roomId),
+      json: body,
+      schema: LbRoomSchema,
+      idempotent: true,
+      operation: 'rooms.update',
+      signal,
+    });
+  }
+
+  /** `DELETE /v2/rooms/{roomId}` (204). */
+  async deleteRoom(roomId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: '/v2/rooms/' + enc(roomId), responseType: 'empty', idempotent: true, operation: 'rooms.delete', signal });
+  }
+
+  // ------------------------------------------------------------------ presence and events
+
+  /** `GET /v2/rooms/{roomId}/active-users`. */
+  getActiveUsers(roomId: string, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/rooms/' + enc(roomId) + '/active-users',
+      schema: LbActiveUsersSchema,
+      idempotent: true,
+      operation: 'presence.list',
+      signal,
+    });
+  }
+
+  /** `POST /v2/rooms/{roomId}/presence` (204): setting the same presence twice is harmless. */
+  async setPresence(roomId: string, body: LbSetPresenceBody, operation: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      path: '/v2/rooms/' + enc(roomId) + '/presence',
+      json: body,
+      responseType: 'empty',
+      idempotent: true,
+      operation,
+      signal,
+    });
+  }
+
+  /** `POST /v2/rooms/{roomId}/broadcast-event` (204). Not retried: a retry could deliver the event twice. */
+  async broadcastEvent(roomId: string, payload: unknown, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      path: '/v2/rooms/' + enc(roomId) + '/broadcast-event',
+      json: payload,
+      responseType: 'empty',
+      idempotent: false,
+      operation: 'events.broadcast',
+      signal,
+    });
+  }
+
+  // ------------------------------------------------------------------ threads
+
+  /** `GET /v2/rooms/{roomId}/threads[?query]`: all threads of the room, unpaginated. */
+  getThreads(roomId: string, query: string | undefined, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/rooms/' + enc(roomId) + '/threads',
+      query: { query },
+      schema: LbThreadListSchema,
+      idempotent: true,
+      operation: 'threads.list',
+      signal,
+    });
+  }
+
+  /** `POST /v2/rooms/{roomId}/threads`: retried only with a client-chosen id (a 409 then means it was created). */
+  createThread(roomId: string, body: LbCreateThreadBody, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: '/v2/rooms/' + enc(roomId) + '/threads',
+      json: body,
+      schema: LbThreadSchema,
+      idempotent: body.id !== undefined,
+      operation: 'threads.create',
+      signal,
+    });
+  }
+
+  /** `GET /v2/rooms/{roomId}/threads/{threadId}`. */
+  getThread(roomId: string, threadId: string, signal?: AbortSignal) {
+    return this.http.request({ method: 'GET', path: threadPath(roomId, threadId), schema: LbThreadSchema, idempotent: true, operation: 'threads.get', signal });
+  }
+
+  /** `DELETE /v2/rooms/{roomId}/threads/{threadId}` (204). */
+  async deleteThread(roomId: string, threadId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: threadPath(roomId, threadId), responseType: 'empty', idempotent: true, operation: 'threads.delete', signal });
+  }
+
+  /** `POST .../threads/{threadId}/mark-as-resolved` or `mark-as-unresolved` with `{ userId }`. */
+  markThread(roomId: string, threadId: string, resolved: boolean, userId: string, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: threadPath(roomId, threadId) + (resolved ? '/mark-as-resolved' : '/mark-as-unresolved'),
+      json: { userId },
+      schema: LbThreadSchema,
+      idempotent: true,
+      operation: resolved ? 'threads.resolve' : 'threads.unresolve',
+      signal,
+    });
+  }
+
+  /** `POST .../threads/{threadId}/metadata` with `{ metadata, userId }`; answers the whole metadata. */
+  editThreadMetadata(roomId: string, threadId: string, metadata: Record<string, string | number | boolean | null>, userId: string, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: threadPath(roomId, threadId) + '/metadata',
+      json: { metadata, userId },
+      schema: LbThreadMetadataResponseSchema,
+      idempotent: true,
+      operation: 'threads.updateMetadata',
+      signal,
+    });
+  }
+
+  // ------------------------------------------------------------------ comments and reactions
+
+  /** `POST .../threads/{threadId}/comments`. Not retried: the comment id is chosen by Liveblocks. */
+  createComment(roomId: string, threadId: string, body: { userId: string; body: LbOutgoingBody; metadata?: Record<string, string | number | boolean> }, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: threadPath(roomId, threadId) + '/comments',
+      json: body,
+      schema: LbCommentSchema,
+      idempotent: false,
+      operation: 'comments.create',
+      signal,
+    });
+  }
+
+  /** `GET .../comments/{commentId}`. */
+  getComment(roomId: string, threadId: string, commentId: string, operation = 'comments.get', signal?: AbortSignal) {
+    return this.http.request({ method: 'GET', path: commentPath(roomId, threadId, commentId), schema: LbCommentSchema, idempotent: true, operation, signal });
+  }
+
+  /** `POST .../comments/{commentId}` with `{ body }`. */
+  editComment(roomId: string, threadId: string, commentId: string, body: LbOutgoingBody, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: commentPath(roomId, threadId, commentId),
+      json: { body },
+      schema: LbCommentSchema,
+      idempotent: true,
+      operation: 'comments.edit',
+      signal,
+    });
+  }
+
+  /** `DELETE .../comments/{commentId}` (204). */
+  async deleteComment(roomId: string, threadId: string, commentId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      path: commentPath(roomId, threadId, commentId),
+      responseType: 'empty',
+      idempotent: true,
+      operation: 'comments.delete',
+      signal,
+    });
+  }
+
+  /** `POST .../comments/{commentId}/add-reaction` or `remove-reaction` with `{ userId, emoji }`. */
+  async reaction(roomId: string, threadId: string, commentId: string, add: boolean, userId: string, emoji: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      path: commentPath(roomId, threadId, commentId) + (add ? '/add-reaction' : '/remove-reaction'),
+      json: { userId, emoji },
+      responseType: 'empty',
+      idempotent: true,
+      operation: add ? 'reactions.add' : 'reactions.remove',
+      signal,
+    });
+  }
+
+  // ------------------------------------------------------------------ inbox notifications
+
+  /** `GET /v2/users/{userId}/inbox-notifications`. */
+  listNotifications(userId: string, query: LbListNotificationsQuery, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/users/' + enc(userId) + '/inbox-notifications',
+      query: query as Record<string, string | number | undefined>,
+      schema: LbNotificationPageSchema,
+      idempotent: true,
+      operation: 'notifications.list',
+      signal,
+    });
+  }
+
+  /** `GET /v2/users/{userId}/inbox-notifications/{id}`. */
+  getNotification(userId: string, id: string, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/users/' + enc(userId) + '/inbox-notifications/' + enc(id),
+      schema: LbNotificationSchema,
+      idempotent: true,
+      operation: 'notifications.get',
+      signal,
+    });
+  }
+
+  /** `DELETE /v2/users/{userId}/inbox-notifications/{id}` (204). */
+  async deleteNotification(userId: string, id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      path: '/v2/users/' + enc(userId) + '/inbox-notifications/' + enc(id),
+      responseType: 'empty',
+      idempotent: true,
+      operation: 'notifications.delete',
+      signal,
+    });
+  }
+
+  /** `DELETE /v2/users/{userId}/inbox-notifications[?organizationId]` (204). */
+  async deleteAllNotifications(userId: string, organizationId: string | undefined, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      path: '/v2/users/' + enc(userId) + '/inbox-notifications',
+      query: { organizationId },
+      responseType: 'empty',
+      idempotent: true,
+      operation: 'notifications.deleteAll',
+      signal,
+    });
+  }
+
+  /** `POST /v2/inbox-notifications/trigger` (200, no content). Not retried: it would add a second activity. */
+  async triggerNotification(body: LbTriggerBody, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      path: '/v2/inbox-notifications/trigger',
+      json: body,
+      responseType: 'empty',
+      idempotent: false,
+      operation: 'notifications.trigger',
+      signal,
+    });
+  }
+
+  /** `POST /v2/inbox-notifications/{id}/read` (no body; the id is project-wide, not per user). */
+  async markNotificationRead(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      path: '/v2/inbox-notifications/' + enc(id) + '/read',
+      responseType: 'empty',
+      idempotent: true,
+      operation: 'notifications.markRead',
+      signal,
+    });
+  }
+
+  // ------------------------------------------------------------------ auth
+
+  /** `POST /v2/authorize-user`: an access token carrying its room permissions. */
+  authorizeUser(body: LbAuthorizeBody, signal?: AbortSignal) {
+    return this.http.request({ method: 'POST', path: '/v2/authorize-user', json: body, schema: LbTokenSchema, idempotent: true, operation: 'auth.issueToken', signal });
+  }
+
+  /** `POST /v2/identify-user`: an ID token (permissions are checked against the room's accesses). */
+  identifyUser(body: LbIdentifyBody, signal?: AbortSignal) {
+    return this.http.request({ method: 'POST', path: '/v2/identify-user', json: body, schema: LbTokenSchema, idempotent: true, operation: 'auth.issueToken', signal });
+  }
+
+  // ------------------------------------------------------------------ management API webhooks
+
+  /** `GET /v2/management/projects/{projectId}/webhooks[?cursor]`. */
+  listWebhooks(cursor: string | undefined, signal?: AbortSignal) {
+    return this.mgmt().request({
+      method: 'GET',
+      path: this.projectPath + '/webhooks',
+      query: { limit: 100, cursor },
+      schema: LbManagementWebhookPageSchema,
+      idempotent: true,
+      operation: 'webhooks.subscriptions.list',
+      signal,
+    });
+  }
+
+  /** `POST /v2/management/projects/{projectId}/webhooks`. Not retried: a retry would create a second endpoint. */
+  createWebhook(body: { url: string; subscribedEvents: string[] }, signal?: AbortSignal) {
+    return this.mgmt().request({
+      method: 'POST',
+      path: this.projectPath + '/webhooks',
+      json: body,
+      schema: LbManagementWebhookEnvelopeSchema,
+      idempotent: false,
+      operation: 'webhooks.subscriptions.create',
+      signal,
+    });
+  }
+
+  /** `GET /v2/management/projects/{projectId}/webhooks/{webhookId}`. */
+  getWebhook(webhookId: string, signal?: AbortSignal) {
+    return this.mgmt().request({
+      method: 'GET',
+      path: this.projectPath + '/webhooks/' + enc(webhookId),
+      schema: LbManagementWebhookEnvelopeSchema,
+      idempotent: true,
+      operation: 'webhooks.subscriptions.get',
+      signal,
+    });
+  }
+
+  /** `DELETE /v2/management/projects/{projectId}/webhooks/{webhookId}` (200, empty body). */
+  async deleteWebhook(webhookId: string, signal?: AbortSignal): Promise<void> {
+    await this.mgmt().request({
+      method: 'DELETE',
+      path: this.projectPath + '/webhooks/' + enc(webhookId),
+      responseType: 'empty',
+      idempotent: true,
+      operation: 'webhooks.subscriptions.delete',
+      signal,
+    });
+  }
+
+  private mgmt(): HttpClient {
+    // The capability guard stops calls without a token before they get here; this is the backstop.
+    if (!this.management) {
+      throw new UnsupportedFeatureError(PROVIDER, 'webhooks.subscriptions', 'configure managementToken and projectId to manage webhooks');
+    }
+    return this.management;
+  }
+}
+
+/**
+ * Wraps a client so that a 2xx payload echoing a configured credential is redacted before it can reach
+ * an entity's `raw`. Liveblocks never does this; the guarantee is DESIGN's ("no raw field ever contains a
+ * secret"), and the check is a walk with `String#includes`, cheap next to a network round trip.
+ */
+function scrubbing(http: HttpClient, secrets: readonly string[]): HttpClient {
+  return {
+    request: async (req: Parameters<HttpClient['request']>[0]) => {
+      const out: unknown = await http.request(req);
+      return typeof out === 'object' && out !== null && holdsSecret(out, secrets, 0) ? redact(out) : out;
+    },
+  } as HttpClient;
+}
+
+function holdsSecret(value: unknown, secrets: readonly string[], depth: number): boolean {
+  if (typeof value === 'string') {
+    for (const secret of secrets) if (value.includes(secret)) return true;
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || depth > 32) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsSecret(item, secrets, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (holdsSecret(key, secrets, depth) || holdsSecret((value as Record<string, unknown>)[key], secrets, depth + 1)) return true;
+  }
+  return false;
+}
+
+function threadPath(roomId: string, threadId: string): string {
+  return '/v2/rooms/' + enc(roomId) + '/threads/' + enc(threadId);
+}
+
+function commentPath(roomId: string, threadId: string, commentId: string): string {
+  return threadPath(roomId, threadId) + '/comments/' + enc(commentId);
+}

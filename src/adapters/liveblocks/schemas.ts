@@ -1,0 +1,273 @@
+/**
+ * zod schemas of the Liveblocks REST v2 payloads the adapter reads (vendors/liveblocks.md section 3).
+ *
+ * Entity objects are `looseObject`s: unknown keys survive into `raw`, and a field Liveblocks adds
+ * later is never an error. Only what the mappers rely on is checked, so a mismatch
+ * (`ProviderResponseError`) means real API drift rather than a harmless addition.
+ */
+import { z } from 'zod';
+
+/** An ISO-8601 timestamp string; kept as text so `raw` stays the vendor payload. */
+const IsoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date');
+
+/** A room metadata value: Liveblocks stores strings and string lists. */
+const RoomMetadataValue = z.union([z.string(), z.array(z.string())]);
+
+/** `Permission[]` ([CORE] d.ts): kept as strings so a new permission is not API drift. */
+const Permissions = z.array(z.string());
+
+/** A room (`GET/POST /v2/rooms`, `/v2/rooms/{id}`). */
+export const LbRoomSchema = z.looseObject({
+  type: z.literal('room').optional(),
+  id: z.string(),
+  createdAt: IsoDate.optional(),
+  lastConnectionAt: IsoDate.optional(),
+  organizationId: z.string().optional(),
+  /** Deprecated alias of `organizationId` in older payloads. */
+  tenantId: z.string().optional(),
+  metadata: z.record(z.string(), RoomMetadataValue).default({}),
+  defaultAccesses: Permissions.default([]),
+  usersAccesses: z.record(z.string(), Permissions).default({}),
+  groupsAccesses: z.record(z.string(), Permissions).default({}),
+});
+/** A room on the wire. */
+export type LbRoom = z.output<typeof LbRoomSchema>;
+
+/** One page of `GET /v2/rooms`. `nextPage` (older docs) is tolerated and ignored. */
+export const LbRoomPageSchema = z.looseObject({
+  data: z.array(LbRoomSchema),
+  nextCursor: z.string().nullable().optional(),
+});
+/** One page of rooms on the wire. */
+export type LbRoomPage = z.output<typeof LbRoomPageSchema>;
+
+/** `GET /v2/rooms/{id}/active-users`: `id` is null for anonymous connections. */
+export const LbActiveUsersSchema = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      type: z.string().optional(),
+      connectionId: z.number(),
+      id: z.string().nullable().optional(),
+      info: z.record(z.string(), z.unknown()).nullable().optional(),
+    }),
+  ),
+});
+/** Active users on the wire. */
+export type LbActiveUsers = z.output<typeof LbActiveUsersSchema>;
+
+/**
+ * A comment body. Inline nodes are not checked here: the mapper reads them leniently (mentions without
+ * `kind`, group mentions, unknown node types), so a new node type is not a `ProviderResponseError`.
+ */
+export const LbCommentBodySchema = z.looseObject({
+  version: z.number(),
+  content: z.array(z.looseObject({ type: z.string(), children: z.array(z.unknown()).default([]) })),
+});
+/** A comment body on the wire. */
+export type LbCommentBody = z.output<typeof LbCommentBodySchema>;
+
+/** Thread and comment metadata: string, number or boolean values. */
+const LbThreadMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** A reaction on a comment, grouped per emoji. */
+export const LbReactionSchema = z.looseObject({
+  emoji: z.string(),
+  createdAt: IsoDate.optional(),
+  users: z.array(z.looseObject({ id: z.string() })),
+});
+
+/** A comment. A deleted comment has `deletedAt` and no `body` (section 3.4). */
+export const LbCommentSchema = z.looseObject({
+  type: z.literal('comment').optional(),
+  id: z.string(),
+  threadId: z.string(),
+  roomId: z.string(),
+  userId: z.string(),
+  createdAt: IsoDate,
+  editedAt: IsoDate.optional(),
+  deletedAt: IsoDate.optional(),
+  body: LbCommentBodySchema.optional(),
+  metadata: LbThreadMetadataSchema.default({}),
+  reactions: z.array(LbReactionSchema).default([]),
+  attachments: z.array(z.unknown()).optional(),
+});
+/** A comment on the wire. */
+export type LbComment = z.output<typeof LbCommentSchema>;
+
+/** A thread with its comments (`resolved` and `updatedAt` are optional in the OAS). */
+export const LbThreadSchema = z.looseObject({
+  type: z.literal('thread').optional(),
+  id: z.string(),
+  roomId: z.string(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate.optional(),
+  comments: z.array(LbCommentSchema),
+  metadata: LbThreadMetadataSchema.default({}),
+  resolved: z.boolean().default(false),
+  visibility: z.string().optional(),
+});
+/** A thread on the wire. */
+export type LbThread = z.output<typeof LbThreadSchema>;
+
+/** `GET /v2/rooms/{id}/threads`: every thread at once (no pagination). */
+export const LbThreadListSchema = z.looseObject({ data: z.array(LbThreadSchema) });
+
+/** The whole metadata object `POST .../threads/{id}/metadata` answers with. */
+export const LbThreadMetadataResponseSchema = LbThreadMetadataSchema;
+
+/** An inbox notification: `thread`, `textMention` or a custom `$kind` (section 3.6). */
+export const LbNotificationSchema = z.looseObject({
+  id: z.string(),
+  kind: z.string(),
+  notifiedAt: IsoDate,
+  readAt: IsoDate.nullable().optional(),
+  roomId: z.string().nullable().optional(),
+  threadId: z.string().optional(),
+  subjectId: z.string().optional(),
+  mentionId: z.string().optional(),
+  createdBy: z.string().optional(),
+  activities: z
+    .array(z.looseObject({ id: z.string().optional(), createdAt: IsoDate.optional(), data: z.record(z.string(), z.unknown()).default({}) }))
+    .optional(),
+});
+/** An inbox notification on the wire. */
+export type LbNotification = z.output<typeof LbNotificationSchema>;
+
+/** One page of `GET /v2/users/{id}/inbox-notifications`. */
+export const LbNotificationPageSchema = z.looseObject({
+  data: z.array(LbNotificationSchema),
+  nextCursor: z.string().nullable().optional(),
+});
+
+/** `POST /v2/authorize-user` and `/v2/identify-user`. */
+export const LbTokenSchema = z.looseObject({ token: z.string().min(1) });
+
+/** A Management API webhook. `secret` is `{ value }` in the Python SDK models; a bare string is tolerated. */
+export const LbManagementWebhookSchema = z.looseObject({
+  id: z.string(),
+  url: z.string(),
+  subscribedEvents: z.array(z.string()).default([]),
+  createdAt: IsoDate.optional(),
+  disabled: z.boolean().optional(),
+  secret: z.union([z.string(), z.looseObject({ value: z.string() })]).optional(),
+});
+/** A Management API webhook on the wire. */
+export type LbManagementWebhook = z.output<typeof LbManagementWebhookSchema>;
+
+/** A single webhook answer: `{ webhook }` (as the emulator and Python models have it) or the bare object. */
+export const LbManagementWebhookEnvelopeSchema = z.union([
+  z.looseObject({ webhook: LbManagementWebhookSchema }).transform((v) => v.webhook),
+  LbManagementWebhookSchema,
+]);
+
+/** One page of `GET /v2/management/projects/{id}/webhooks` (the Management API pages with `cursor`). */
+export const LbManagementWebhookPageSchema = z.looseObject({
+  data: z.array(LbManagementWebhookSchema),
+  nextCursor: z.string().nullable().optional(),
+});
+
+/** A Liveblocks error body (section 2.1); the dev server's 422 uses `reason` instead of `message`. */
+export const LbErrorBodySchema = z.looseObject({
+  error: z.string().optional(),
+  message: z.string().optional(),
+  suggestion: z.string().optional(),
+  docs: z.string().optional(),
+  reason: z.string().optional(),
+});
+/** A Liveblocks error body. */
+export type LbErrorBody = z.output<typeof LbErrorBodySchema>;
+
+/** Every webhook event type `@liveblocks/node` knows (section 1.5): 18 types. */
+export const LB_WEBHOOK_EVENT_TYPES = [
+  'storageUpdated',
+  'userEntered',
+  'userLeft',
+  'roomCreated',
+  'roomDeleted',
+  'commentCreated',
+  'commentEdited',
+  'commentDeleted',
+  'commentReactionAdded',
+  'commentReactionRemoved',
+  'commentMetadataUpdated',
+  'threadMetadataUpdated',
+  'threadCreated',
+  'threadDeleted',
+  'ydocUpdated',
+  'notification',
+  'threadMarkedAsResolved',
+  'threadMarkedAsUnresolved',
+] as const;
+/** A Liveblocks webhook event type. */
+export type LbWebhookEventType = (typeof LB_WEBHOOK_EVENT_TYPES)[number];
+
+/** Request body of `POST /v2/rooms`. */
+export interface LbCreateRoomBody {
+  id: string;
+  defaultAccesses: string[];
+  usersAccesses?: Record<string, string[]>;
+  groupsAccesses?: Record<string, string[]>;
+  metadata?: Record<string, string | string[]>;
+  organizationId?: string;
+}
+
+/** Request body of `POST /v2/rooms/{id}`: `null` deletes a key, a `null` map clears it. */
+export interface LbUpdateRoomBody {
+  defaultAccesses?: string[] | null;
+  usersAccesses?: Record<string, string[] | null> | null;
+  groupsAccesses?: Record<string, string[] | null> | null;
+  metadata?: Record<string, string | string[] | null> | null;
+}
+
+/** An inline node of a comment body as sent to Liveblocks (text runs have no `type`). */
+export type LbInline =
+  | { text: string; bold?: boolean; italic?: boolean; strikethrough?: boolean; code?: boolean }
+  | { type: 'mention'; kind: 'user'; id: string }
+  | { type: 'link'; url: string; text?: string };
+
+/** A comment body as sent to Liveblocks. */
+export interface LbOutgoingBody {
+  version: 1;
+  content: Array<{ type: 'paragraph'; children: LbInline[] }>;
+}
+
+/** Request body of `POST /v2/rooms/{id}/threads`. */
+export interface LbCreateThreadBody {
+  id?: string;
+  comment: { userId: string; body: LbOutgoingBody; metadata?: Record<string, string | number | boolean> };
+  metadata?: Record<string, string | number | boolean>;
+}
+
+/** Request body of `POST /v2/inbox-notifications/trigger`. */
+export interface LbTriggerBody {
+  userId: string;
+  kind: `$${string}`;
+  subjectId: string;
+  activityData: Record<string, string | number | boolean>;
+  roomId?: string;
+  organizationId?: string;
+}
+
+/** Request body of `POST /v2/rooms/{id}/presence`. */
+export interface LbSetPresenceBody {
+  userId: string;
+  data: Record<string, unknown>;
+  userInfo?: Record<string, unknown>;
+  ttl?: number;
+}
+
+/** Request body of `POST /v2/authorize-user`. */
+export interface LbAuthorizeBody {
+  userId: string;
+  permissions: Record<string, string[]>;
+  userInfo?: Record<string, unknown>;
+  organizationId?: string;
+}
+
+/** Request body of `POST /v2/identify-user`. */
+export interface LbIdentifyBody {
+  userId: string;
+  groupIds?: string[];
+  userInfo?: Record<string, unknown>;
+  organizationId?: string;
+}

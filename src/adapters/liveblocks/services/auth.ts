@@ -1,0 +1,56 @@
+import { inject, injectable } from 'inversify';
+import { ValidationError } from '../../../core/errors.js';
+import { type IssuedToken, type IssueTokenInput, IssueTokenInputSchema } from '../../../core/model/auth.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import type { AuthService } from '../../../core/services/auth.js';
+import { tokenExpiry, tokenPermissions } from '../mappers.js';
+import type { LbAuthorizeBody, LbIdentifyBody } from '../schemas.js';
+import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
+
+/**
+ * Client tokens for `@liveblocks/client`.
+ *
+ * - `access` mode (default): `POST /v2/authorize-user`, the token carries the permissions of `rooms`
+ *   (`write` -> `room:write`, `read` -> `room:read` + `room:presence:write`; at most 10 rooms/patterns).
+ *   `groupIds` are not part of access tokens and are ignored.
+ * - `id` mode (`mode: 'id'`, or `tokenMode: 'id'` in config): `POST /v2/identify-user`, an identity
+ *   token; Liveblocks checks the room's accesses when it is used, so `rooms` is rejected.
+ *
+ * `expiresAt` is read from the token's `exp` claim when it has one.
+ */
+@injectable()
+export class LiveblocksAuthService implements AuthService {
+  private readonly defaultMode: 'access' | 'id';
+
+  constructor(@inject(LIVEBLOCKS_TOKENS.Context) private readonly ctx: LiveblocksContext) {
+    this.defaultMode = ctx.config.tokenMode ?? 'access';
+  }
+
+  async issueToken(input: IssueTokenInput, options?: CallOptions): Promise<IssuedToken> {
+    const op = 'auth.issueToken';
+    this.ctx.assert(op);
+    const data = this.ctx.validate(IssueTokenInputSchema, input, '', op);
+    const organizationId = this.ctx.organizationId(options);
+    let token: string;
+    if ((data.mode ?? this.defaultMode) === 'id') {
+      if (data.rooms !== undefined && Object.keys(data.rooms).length > 0) {
+        throw new ValidationError('rooms', 'ID tokens carry no permissions: grant room access with rooms.create/update (access.users, access.groups)', {
+          provider: this.ctx.provider,
+          operation: op,
+        });
+      }
+      const body: LbIdentifyBody = { userId: data.userId };
+      if (data.groupIds !== undefined) body.groupIds = data.groupIds;
+      if (data.userInfo !== undefined) body.userInfo = data.userInfo;
+      if (organizationId !== undefined) body.organizationId = organizationId;
+      token = (await this.ctx.client.identifyUser(body, options?.signal)).token;
+    } else {
+      const body: LbAuthorizeBody = { userId: data.userId, permissions: tokenPermissions(data.rooms, op) };
+      if (data.userInfo !== undefined) body.userInfo = data.userInfo;
+      if (organizationId !== undefined) body.organizationId = organizationId;
+      token = (await this.ctx.client.authorizeUser(body, options?.signal)).token;
+    }
+    const expiresAt = tokenExpiry(token);
+    return expiresAt !== undefined ? { token, expiresAt } : { token };
+  }
+}

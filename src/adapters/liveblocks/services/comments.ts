@@ -1,0 +1,109 @@
+import { inject, injectable } from 'inversify';
+import { CollabError } from '../../../core/errors.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import {
+  type Comment,
+  type CreateCommentInput,
+  CreateCommentInputSchema,
+  type EditCommentInput,
+  EditCommentInputSchema,
+  type ReactionInput,
+  ReactionInputSchema,
+} from '../../../core/model/comment.js';
+import type { CommentService, ReactionService } from '../../../core/services/comments.js';
+import { toComment, toWireBody, toWireThreadMetadata } from '../mappers.js';
+import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
+
+/** Liveblocks comments over `/v2/rooms/{roomId}/threads/{threadId}/comments`. */
+@injectable()
+export class LiveblocksCommentService implements CommentService {
+  constructor(@inject(LIVEBLOCKS_TOKENS.Context) private readonly ctx: LiveblocksContext) {}
+
+  /** Adds a reply (`POST .../comments`). */
+  async create(input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.create';
+    this.ctx.assert(op);
+    const data = this.ctx.validate(CreateCommentInputSchema, input, '', op);
+    const body: { userId: string; body: ReturnType<typeof toWireBody>; metadata?: Record<string, string | number | boolean> } = {
+      userId: data.authorId,
+      body: toWireBody(data.body),
+    };
+    if (data.metadata !== undefined) body.metadata = toWireThreadMetadata(data.metadata, 'metadata', op);
+    return toComment(await this.ctx.client.createComment(data.roomId, data.threadId, body, options?.signal));
+  }
+
+  /**
+   * Gets a comment (`GET .../comments/{id}`). Liveblocks answers 404 for a deleted comment
+   * (`NotFoundError`); in `threads.get` a deleted comment stays listed with `deletedAt` and an empty body.
+   */
+  async get(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.get';
+    this.ctx.assert(op);
+    const c = await this.ctx.client.getComment(
+      this.ctx.id(roomId, 'roomId', op),
+      this.ctx.id(threadId, 'threadId', op),
+      this.ctx.id(commentId, 'commentId', op),
+      op,
+      options?.signal,
+    );
+    return toComment(c);
+  }
+
+  /** Replaces a comment's body (`POST .../comments/{id}`); Liveblocks sets `editedAt`. */
+  async edit(roomId: string, threadId: string, commentId: string, input: EditCommentInput, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.edit';
+    this.ctx.assert(op);
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    this.ctx.id(commentId, 'commentId', op);
+    const { body } = this.ctx.validate(EditCommentInputSchema, input, 'input', op);
+    return toComment(await this.ctx.client.editComment(roomId, threadId, commentId, toWireBody(body), options?.signal));
+  }
+
+  /** Deletes a comment (`DELETE .../comments/{id}`); deleting the last one deletes the thread (Liveblocks' rule). */
+  async delete(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<void> {
+    const op = 'comments.delete';
+    this.ctx.assert(op);
+    await this.ctx.client.deleteComment(
+      this.ctx.id(roomId, 'roomId', op),
+      this.ctx.id(threadId, 'threadId', op),
+      this.ctx.id(commentId, 'commentId', op),
+      options?.signal,
+    );
+  }
+}
+
+/**
+ * Liveblocks reactions (`add-reaction` / `remove-reaction`). The core contract makes both idempotent
+ * and return the updated comment; Liveblocks answers 409 to a repeated add, 404 to removing an absent
+ * reaction, and only the user's reaction, so each call is the write then a `GET` of the comment.
+ */
+@injectable()
+export class LiveblocksReactionService implements ReactionService {
+  constructor(@inject(LIVEBLOCKS_TOKENS.Context) private readonly ctx: LiveblocksContext) {}
+
+  /** Adds `userId`'s reaction; adding it again is a no-op. */
+  async add(input: ReactionInput, options?: CallOptions): Promise<Comment> {
+    return this.react('reactions.add', input, true, options);
+  }
+
+  /** Removes `userId`'s reaction; removing an absent one is a no-op (a missing comment is still `NotFoundError`). */
+  async remove(input: ReactionInput, options?: CallOptions): Promise<Comment> {
+    return this.react('reactions.remove', input, false, options);
+  }
+
+  private async react(op: 'reactions.add' | 'reactions.remove', input: ReactionInput, add: boolean, options?: CallOptions): Promise<Comment> {
+    this.ctx.assert(op);
+    const { roomId, threadId, commentId, userId, emoji } = this.ctx.validate(ReactionInputSchema, input, '', op);
+    const signal = options?.signal;
+    try {
+      await this.ctx.client.reaction(roomId, threadId, commentId, add, userId, emoji, signal);
+    } catch (err) {
+      // 409 "Reaction already exists" / 404 "Comment reaction not found" are the no-op cases. A 404 for a
+      // missing room, thread or comment resurfaces from the GET below, so it is not swallowed.
+      const noop = CollabError.is(err) && (add ? err.code === 'conflict' : err.code === 'not_found');
+      if (!noop) throw err;
+    }
+    return toComment(await this.ctx.client.getComment(roomId, threadId, commentId, op, signal));
+  }
+}

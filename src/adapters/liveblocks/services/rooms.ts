@@ -1,0 +1,118 @@
+import { inject, injectable } from 'inversify';
+import { CollabError, ValidationError } from '../../../core/errors.js';
+import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
+import {
+  type CreateRoomInput,
+  CreateRoomInputSchema,
+  type Room,
+  type RoomFilter,
+  RoomFilterSchema,
+  type UpdateRoomInput,
+  UpdateRoomInputSchema,
+} from '../../../core/model/room.js';
+import type { RoomService } from '../../../core/services/rooms.js';
+import type { LbListRoomsQuery } from '../client.js';
+import { roomQuery, toCreateRoomBody, toRoom, toUpdateRoomBody, updateNeedsCurrentRoom } from '../mappers.js';
+import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
+
+const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);
+const IterateSchema = RoomFilterSchema.extend({ pageSize: PageRequestSchema.shape.limit });
+
+/** `GET /v2/rooms` accepts 1-100 per page (section 3.1). */
+const MAX_PAGE = 100;
+/** Room ids are at most 128 characters (section 2.2). */
+const MAX_ROOM_ID = 128;
+
+/**
+ * Liveblocks rooms over `/v2/rooms`. `name` is kept in the metadata key `uc:name`; access levels map to
+ * `defaultAccesses` / `usersAccesses` / `groupsAccesses`; `tenantId` is the `organizationId`.
+ */
+@injectable()
+export class LiveblocksRoomService implements RoomService {
+  constructor(@inject(LIVEBLOCKS_TOKENS.Context) private readonly ctx: LiveblocksContext) {}
+
+  /**
+   * Creates a room (`POST /v2/rooms`, `?idempotent` when asked). Without `access.default` the room is
+   * private (`defaultAccesses: []`); tokens from `auth.issueToken` grant the rooms they list.
+   */
+  async create(input: CreateRoomInput, options?: CallOptions): Promise<Room> {
+    const op = 'rooms.create';
+    this.ctx.assert(op);
+    const data = this.ctx.validate(CreateRoomInputSchema, input, '', op);
+    if (data.id.length > MAX_ROOM_ID) throw new ValidationError('id', `Liveblocks room ids are at most ${MAX_ROOM_ID} characters`, { provider: this.ctx.provider, operation: op });
+    const body = toCreateRoomBody(data, this.ctx.organizationId(options), op);
+    return toRoom(await this.ctx.client.createRoom(body, data.idempotent === true, options?.signal));
+  }
+
+  /** Gets a room (`GET /v2/rooms/{id}`). */
+  async get(id: string, options?: CallOptions): Promise<Room> {
+    const op = 'rooms.get';
+    this.ctx.assert(op);
+    return toRoom(await this.ctx.client.getRoom(this.ctx.id(id, 'id', op), options?.signal));
+  }
+
+  /**
+   * Lists one page of rooms, newest first (`GET /v2/rooms`). The metadata filter is sent in the query
+   * language (`metadata['k']:'v'`, exact and AND-ed); `userId` and `groupIds` match rooms where any of
+   * them has an access entry. `limit` above 100 is capped at Liveblocks' maximum.
+   */
+  async list(query: RoomFilter & PageRequest = {}, options?: CallOptions): Promise<Page<Room>> {
+    const op = 'rooms.list';
+    this.ctx.assert(op);
+    const q = this.ctx.validate(ListSchema, query, '', op);
+    return this.page(q, q.limit, q.cursor, options);
+  }
+
+  /** Iterates over every matching room, 100 per request unless `pageSize` says otherwise. */
+  async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
+    const op = 'rooms.list';
+    this.ctx.assert(op);
+    const q = this.ctx.validate(IterateSchema, filter, '', op);
+    let cursor: string | undefined;
+    do {
+      const page = await this.page(q, q.pageSize ?? MAX_PAGE, cursor, options);
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /**
+   * Updates a room (`POST /v2/rooms/{id}`). Metadata is a patch (`null` deletes a key); a new `name`
+   * is written to its metadata key. In `access`, `default` replaces the default, and `users` / `groups`
+   * each replace the whole map when given (one extra `GET` to know which entries to remove).
+   */
+  async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {
+    const op = 'rooms.update';
+    this.ctx.assert(op);
+    this.ctx.id(id, 'id', op);
+    const data = this.ctx.validate(UpdateRoomInputSchema, patch, 'patch', op);
+    const current = updateNeedsCurrentRoom(data) ? await this.ctx.client.getRoom(id, options?.signal) : undefined;
+    return toRoom(await this.ctx.client.updateRoom(id, toUpdateRoomBody(data, current, op), options?.signal));
+  }
+
+  /** Deletes a room (`DELETE /v2/rooms/{id}`). */
+  async delete(id: string, options?: CallOptions): Promise<void> {
+    const op = 'rooms.delete';
+    this.ctx.assert(op);
+    try {
+      await this.ctx.client.deleteRoom(this.ctx.id(id, 'id', op), options?.signal);
+    } catch (err) {
+      // rooms.delete is idempotent across providers: a room that is already gone is not an error.
+      if (!(CollabError.is(err) && err.code === 'not_found')) throw err;
+    }
+  }
+
+  private async page(q: RoomFilter, limit: number | undefined, cursor: string | undefined, options: CallOptions | undefined): Promise<Page<Room>> {
+    const query: LbListRoomsQuery = {
+      limit: limit === undefined ? undefined : Math.min(limit, MAX_PAGE),
+      startingAfter: cursor,
+      query: roomQuery(q.metadata),
+      userId: q.userId,
+      groupIds: q.groupIds?.length ? q.groupIds.join(',') : undefined,
+      organizationId: this.ctx.organizationId(options),
+    };
+    const page = await this.ctx.client.listRooms(query, options?.signal);
+    // An empty string cursor would loop a caller forever; the core contract says null.
+    return { items: page.data.map(toRoom), nextCursor: page.nextCursor || null };
+  }
+}

@@ -1,0 +1,135 @@
+import { inject, injectable } from 'inversify';
+import { WebhookVerificationError } from '../../../core/errors.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import {
+  type CollabEvent,
+  type CreateWebhookSubscriptionInput,
+  CreateWebhookSubscriptionInputSchema,
+  type WebhookRequest,
+  type WebhookSubscription,
+} from '../../../core/model/event.js';
+import { registerSecret } from '../../../core/redact.js';
+import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
+import { toLbEvents, toWebhookSubscription, webhookSecretOf } from '../mappers.js';
+import { createLiveblocksWebhookVerifier } from '../webhooks.js';
+import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
+
+/**
+ * The secrets `webhooks.verify` accepts: the configured ones, plus the secret of every subscription
+ * created through this collab (so a process that subscribes can verify what it receives without
+ * more config). The verifier is rebuilt only when a secret is added, never per request.
+ */
+@injectable()
+export class LiveblocksWebhookKeys {
+  private readonly secrets: string[] = [];
+  private current: ((request: WebhookRequest) => CollabEvent) | undefined;
+
+  constructor(@inject(LIVEBLOCKS_TOKENS.Context) ctx: LiveblocksContext) {
+    const { webhookSecret, webhookSecrets } = ctx.config;
+    for (const secret of [...(webhookSecret !== undefined ? [webhookSecret] : []), ...(webhookSecrets ?? [])]) this.add(secret);
+  }
+
+  /** Trusts one more signing secret (no-op when already trusted). */
+  add(secret: string | undefined): void {
+    if (secret === undefined || this.secrets.includes(secret)) return;
+    registerSecret(secret);
+    this.secrets.push(secret);
+    this.current = createLiveblocksWebhookVerifier({ secrets: this.secrets });
+  }
+
+  /** The verifier of the trusted secrets, or `undefined` while there is none. */
+  get verifier(): ((request: WebhookRequest) => CollabEvent) | undefined {
+    return this.current;
+  }
+}
+
+/**
+ * Webhook endpoints through the Liveblocks Management API (`/v2/management/projects/{projectId}/webhooks`,
+ * bearer `managementToken`). Core event types map to Liveblocks ones (`storage.updated` also
+ * subscribes `ydocUpdated`, `comment.edited` also `commentMetadataUpdated`).
+ */
+@injectable()
+export class LiveblocksWebhookSubscriptions implements WebhookSubscriptionService {
+  constructor(
+    @inject(LIVEBLOCKS_TOKENS.Context) private readonly ctx: LiveblocksContext,
+    @inject(LIVEBLOCKS_TOKENS.WebhookKeys) private readonly keys: LiveblocksWebhookKeys,
+  ) {}
+
+  /**
+   * Creates an endpoint. The result carries its signing secret, which this collab's `webhooks.verify`
+   * trusts from then on; other processes need it in `webhookSecrets`.
+   */
+  async create(input: CreateWebhookSubscriptionInput, options?: CallOptions): Promise<WebhookSubscription> {
+    const op = 'webhooks.subscriptions.create';
+    this.ctx.assert('webhooks.subscriptions');
+    const data = this.ctx.validate(CreateWebhookSubscriptionInputSchema, input, '', op);
+    const hook = await this.ctx.client.createWebhook({ url: data.url, subscribedEvents: toLbEvents(data.events) }, options?.signal);
+    this.keys.add(webhookSecretOf(hook));
+    return toWebhookSubscription(hook, true);
+  }
+
+  /** Gets an endpoint, without its secret. */
+  async get(id: string, options?: CallOptions): Promise<WebhookSubscription> {
+    const op = 'webhooks.subscriptions.get';
+    this.ctx.assert('webhooks.subscriptions');
+    const hook = await this.ctx.client.getWebhook(this.ctx.id(id, 'id', op), options?.signal);
+    registerSecret(webhookSecretOf(hook));
+    return toWebhookSubscription(hook, false);
+  }
+
+  /** Lists every endpoint of the project (all pages), without secrets. */
+  async list(options?: CallOptions): Promise<WebhookSubscription[]> {
+    this.ctx.assert('webhooks.subscriptions');
+    const out: WebhookSubscription[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.ctx.client.listWebhooks(cursor, options?.signal);
+      for (const hook of page.data) {
+        registerSecret(webhookSecretOf(hook));
+        out.push(toWebhookSubscription(hook, false));
+      }
+      cursor = page.nextCursor || undefined;
+    } while (cursor);
+    return out;
+  }
+
+  /** Deletes an endpoint. */
+  async delete(id: string, options?: CallOptions): Promise<void> {
+    const op = 'webhooks.subscriptions.delete';
+    this.ctx.assert('webhooks.subscriptions');
+    await this.ctx.client.deleteWebhook(this.ctx.id(id, 'id', op), options?.signal);
+  }
+}
+
+/**
+ * Incoming Liveblocks webhooks. The verifier is built once from `webhookSecret` / `webhookSecrets`
+ * (keys decoded up front), so `verify` costs one HMAC per secret tried plus a `JSON.parse`.
+ */
+@injectable()
+export class LiveblocksWebhookService implements WebhookService {
+  constructor(
+    @inject(LIVEBLOCKS_TOKENS.Context) private readonly ctx: LiveblocksContext,
+    @inject(LIVEBLOCKS_TOKENS.WebhookKeys) private readonly keys: LiveblocksWebhookKeys,
+    @inject(LIVEBLOCKS_TOKENS.Subscriptions) readonly subscriptions: WebhookSubscriptionService,
+  ) {}
+
+  /**
+   * Verifies the Standard Webhooks signature (`webhook-id`, `webhook-timestamp` within 5 minutes,
+   * `webhook-signature` by any trusted secret) and normalises the event. Unknown event types become
+   * `unknown` with the payload in `raw`.
+   *
+   * @throws WebhookVerificationError when a header is missing, the timestamp is stale, the signature
+   * does not match, or no secret is known yet.
+   */
+  async verify(request: WebhookRequest): Promise<CollabEvent> {
+    this.ctx.assert('webhooks.verify');
+    const verifier = this.keys.verifier;
+    if (verifier === undefined) {
+      throw new WebhookVerificationError('No Liveblocks webhook secret is known: configure webhookSecret or webhookSecrets (whsec_...)', {
+        provider: this.ctx.provider,
+        operation: 'webhooks.verify',
+      });
+    }
+    return verifier(request);
+  }
+}
