@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^unicollab$/, replacement: src('index.ts') },
       { find: /^unicollab\/memory$/, replacement: src('adapters/memory/index.ts') },
+      { find: /^unicollab\/liveblocks$/, replacement: src('adapters/liveblocks/index.ts') },
       { find: /^unicollab\/testing$/, replacement: src('testing/index.ts') },
     ],
   },

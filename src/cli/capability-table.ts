@@ -9,14 +9,20 @@ const MARK = { yes: 'yes', partial: 'partial', no: 'no' } as const;
 export function renderCapabilityTable(providers: Record<string, CapabilityDeclaration>, format: 'markdown' | 'text' = 'text'): string {
   const names = Object.keys(providers);
   const rows = CAPABILITY_KEYS.map((key) => [key, ...names.map((n) => MARK[providers[n]!.levels[key]])]);
-  const notes: string[] = [];
+  // One line per distinct note, naming every column it applies to (config variants share most notes).
+  const grouped = new Map<string, { key: string; level: string; note: string; columns: string[] }>();
   for (const name of names) {
     const decl = providers[name]!;
     for (const key of CAPABILITY_KEYS) {
       const note = decl.notes[key];
-      if (note) notes.push(`${name} ${key} (${decl.levels[key]}): ${note}`);
+      if (!note) continue;
+      const id = `${key}\u0000${decl.levels[key]}\u0000${note}`;
+      const entry = grouped.get(id) ?? { key, level: decl.levels[key], note, columns: [] };
+      entry.columns.push(name);
+      grouped.set(id, entry);
     }
   }
+  const notes = [...grouped.values()].map((n) => `${n.columns.join(', ')}: ${n.key} (${n.level}): ${n.note}`);
   if (format === 'markdown') {
     const header = `| capability | ${names.join(' | ')} |`;
     const sep = `|---|${names.map(() => '---').join('|')}|`;

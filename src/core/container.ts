@@ -66,6 +66,7 @@ type AdapterLoader = () => Promise<AdapterDefinition<never>>;
 // The only place that knows the adapters; each is loaded lazily so an app bundles only the one it uses.
 const registry: Partial<Record<ProviderId, AdapterLoader>> = {
   memory: async () => (await import('../adapters/memory/index.js')).memoryAdapter as AdapterDefinition<never>,
+  liveblocks: async () => (await import('../adapters/liveblocks/index.js')).liveblocksAdapter as AdapterDefinition<never>,
 };
 
 /**
