@@ -15,6 +15,7 @@ export type { Collab, CreateCollabOptions, AdapterDefinition } from './core/cont
 export {
   parseConfig,
   loadConfigFromEnv,
+  providerFromEnv,
   ENV_VARS,
   PROVIDER_IDS,
   CollabConfigSchema,

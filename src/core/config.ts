@@ -191,13 +191,40 @@ function secretMessage(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/received .*/i, '').trim() || 'is invalid';
 }
 
+/** The variable whose presence selects a vendor when `COLLAB_PROVIDER` is not set. */
+const DETECT_VARS: Array<[ProviderId, string]> = [
+  ['liveblocks', 'LIVEBLOCKS_SECRET_KEY'],
+  ['velt', 'VELT_API_KEY'],
+  ['kabelwerk', 'KABELWERK_API_TOKEN'],
+];
+
 /**
- * Builds a config from environment variables: `COLLAB_PROVIDER` (default `memory`) picks the provider,
- * then its variables (`LIVEBLOCKS_SECRET_KEY`, `VELT_API_KEY`, ...) fill the fields.
+ * The provider an environment asks for: `COLLAB_PROVIDER` when set; otherwise the one vendor whose
+ * credential variable is present (so `npx liveblocks dev -c "unicollab demo"`, which exports
+ * `LIVEBLOCKS_SECRET_KEY`, needs no other setup); otherwise `memory`. Several vendors' credentials
+ * without `COLLAB_PROVIDER` is ambiguous and a `ConfigError`.
+ */
+export function providerFromEnv(env: Record<string, string | undefined> = process.env): string {
+  const explicit = env.COLLAB_PROVIDER?.trim();
+  if (explicit) return explicit;
+  const present = DETECT_VARS.filter(([, name]) => env[name]);
+  if (present.length > 1) {
+    throw new ConfigError(
+      `Credentials of several providers are set (${present.map(([, n]) => n).join(', ')}): set COLLAB_PROVIDER to choose one`,
+      { field: 'provider', envVar: 'COLLAB_PROVIDER' },
+    );
+  }
+  return present[0]?.[0] ?? 'memory';
+}
+
+/**
+ * Builds a config from environment variables: `COLLAB_PROVIDER` picks the provider (when unset: the one
+ * vendor whose credentials are set, else `memory`; see `providerFromEnv`), then its variables
+ * (`LIVEBLOCKS_SECRET_KEY`, `VELT_API_KEY`, ...) fill the fields.
  * Throws `ConfigError` naming the variable when one is missing or invalid.
  */
 export function loadConfigFromEnv(env: Record<string, string | undefined> = process.env): CollabConfig {
-  const provider = (env.COLLAB_PROVIDER ?? 'memory').trim() || 'memory';
+  const provider = providerFromEnv(env);
   if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
     throw new ConfigError(`COLLAB_PROVIDER=${JSON.stringify(provider.slice(0, 40))} is not a provider: expected one of ${PROVIDER_IDS.join(', ')}`, {
       field: 'provider',

@@ -70,6 +70,18 @@ describe('loadConfigFromEnv', () => {
     expect(err.message).toContain('VELT_ORGANIZATION_ID');
   });
 
+  it('picks the one vendor whose credentials are set when COLLAB_PROVIDER is not (as `liveblocks dev -c` exports)', () => {
+    expect(loadConfigFromEnv({ LIVEBLOCKS_SECRET_KEY: 'sk_localdev', LIVEBLOCKS_BASE_URL: 'http://localhost:1153' })).toEqual({
+      provider: 'liveblocks',
+      secretKey: 'sk_localdev',
+      baseUrl: 'http://localhost:1153',
+    });
+    expect(loadConfigFromEnv({ COLLAB_PROVIDER: 'memory', LIVEBLOCKS_SECRET_KEY: 'sk_localdev' })).toEqual({ provider: 'memory' });
+    const err = configError(() => loadConfigFromEnv({ LIVEBLOCKS_SECRET_KEY: 'sk_localdev', VELT_API_KEY: 'k' }));
+    expect(err.message).toContain('set COLLAB_PROVIDER');
+    expect(err.message).not.toContain('sk_localdev');
+  });
+
   it('rejects an unknown COLLAB_PROVIDER', () => {
     expect(configError(() => loadConfigFromEnv({ COLLAB_PROVIDER: 'slack' })).envVar).toBe('COLLAB_PROVIDER');
   });
