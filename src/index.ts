@@ -50,8 +50,9 @@ export {
   UnsupportedFeatureError,
   WebhookVerificationError,
   ConfigError,
+  PartialFailureError,
 } from './core/errors.js';
-export type { CollabErrorCode, CollabErrorInit } from './core/errors.js';
+export type { CollabErrorCode, CollabErrorInit, PartialFailureItem } from './core/errors.js';
 export { redact, redactText } from './core/redact.js';
 export type { CollabLogger, HttpLogEntry } from './core/logger.js';
 export * from './core/model/index.js';

@@ -17,6 +17,7 @@ export type CollabErrorCode =
   | 'unsupported_feature'
   | 'webhook_verification_failed'
   | 'config_error'
+  | 'partial_failure'
   | 'collab_error';
 
 /** Fields every `CollabError` constructor takes. */
@@ -211,5 +212,38 @@ export class ConfigError extends CollabError {
     super(message, init);
     this.field = init.field;
     this.envVar = init.envVar;
+  }
+}
+
+/** One item a batch operation could not apply. */
+export interface PartialFailureItem {
+  /** The id the item was sent with. */
+  id: string;
+  /** The vendor's message for the item. */
+  message?: string;
+  /** The vendor's per-item code, when given. */
+  code?: string;
+}
+
+/**
+ * A batch operation was applied only in part: `written` lists the ids that were applied and `failed`
+ * the ones that were not, with the vendor's reason for each. Never retry the whole batch (it would
+ * repeat the written items): retry `failed` only.
+ */
+export class PartialFailureError extends CollabError {
+  override readonly code = 'partial_failure' as const;
+  /** The items that were not applied. */
+  readonly failed: readonly PartialFailureItem[];
+  /** The ids of the items that were applied. */
+  readonly written: readonly string[];
+  constructor(message: string, failed: PartialFailureItem[], written: string[], init: CollabErrorInit = {}) {
+    super(message, { retryable: false, ...init });
+    this.failed = failed.map((f) => ({ ...f }));
+    this.written = [...written];
+  }
+
+  /** The base JSON view plus `failed` and `written` (ids and vendor messages only, never payloads). */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), failed: this.failed, written: this.written };
   }
 }

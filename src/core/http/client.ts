@@ -268,7 +268,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (CollabError.is(err)) mapped = err;
     }
     const error = mapped ? fillContext(mapped, req.operation, status, ctx.requestId) : defaultMapError(ctx, response.statusText);
-    return { error, retryable: isRetryableStatus(status), retryAfterMs: ctx.retryAfterMs };
+    // The adapter's mapping knows the vendor: e.g. Velt answers 500 for a missing document, which must not be retried.
+    return { error, retryable: mapped ? mapped.retryable : isRetryableStatus(status), retryAfterMs: ctx.retryAfterMs };
   }
 
   function errorInit(req: HttpRequest<z.ZodType | undefined>, response: Response) {
