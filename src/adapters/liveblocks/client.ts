@@ -53,6 +53,8 @@ export interface LbListRoomsQuery {
   userId?: string;
   groupIds?: string;
   organizationId?: string;
+  /** Legacy metadata filters, `metadata.KEY=VALUE`. */
+  [legacy: `metadata.${string}`]: string | undefined;
 }
 
 /** Query of `GET /v2/users/{id}/inbox-notifications`. */

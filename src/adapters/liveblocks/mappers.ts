@@ -265,9 +265,15 @@ function metadataClauses(metadata: Record<string, string> | undefined): string {
   return query;
 }
 
-/** The `query` of `GET /v2/rooms` for a metadata filter (exact match, AND-ed), or `undefined` for none. */
-export function roomQuery(metadata: Record<string, string> | undefined): string | undefined {
-  return metadataClauses(metadata) || undefined;
+/**
+ * A room metadata filter as `metadata.KEY=VALUE` parameters (documented, exact match, AND-ed).
+ * Not the query language: the Liveblocks dev server ignores `query=` (and, when it is present, these
+ * parameters too), so a query-language filter would silently return every room there.
+ */
+export function legacyMetadataParams(metadata: Record<string, string> | undefined): Record<`metadata.${string}`, string> {
+  const out: Record<`metadata.${string}`, string> = {};
+  for (const key in metadata) out[`metadata.${key}`] = metadata[key]!;
+  return out;
 }
 
 /** The `query` of `GET /v2/rooms/{id}/threads`, e.g. `resolved:true metadata['k']:'v'`, or `undefined`. */

@@ -15,8 +15,8 @@ import {
   pageThreads,
   permissionsOf,
   quoteQueryValue,
-  roomQuery,
   threadQuery,
+  legacyMetadataParams,
   tokenExpiry,
   toLbEvents,
   toWireBody,
@@ -99,11 +99,13 @@ describe('query language', () => {
   it('quotes like @liveblocks/core objectToQuery', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k.trim() !== ''), fc.string({ maxLength: 8 }), { minKeys: 1, maxKeys: 3 }), (metadata) => {
-        expect(roomQuery(metadata)).toBe(objectToQuery({ metadata }));
+        expect(threadQuery({ metadata })).toBe(objectToQuery({ metadata }));
       }),
     );
     expect(threadQuery({ resolved: true, metadata: { status: 'open' } })).toBe(objectToQuery({ resolved: true, metadata: { status: 'open' } }));
     expect(threadQuery({})).toBeUndefined();
+    // Room filters use the documented metadata.KEY=VALUE parameters instead (see legacyMetadataParams).
+    expect(legacyMetadataParams({ color: 'blue', "it's": 'x' })).toEqual({ 'metadata.color': 'blue', "metadata.it's": 'x' });
     expect(quoteQueryValue("it's")).toBe('"it\'s"');
     expect(quoteQueryValue('say "hi"')).toBe(`'say "hi"'`);
   });

@@ -12,7 +12,7 @@ import {
 } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
 import type { LbListRoomsQuery } from '../client.js';
-import { roomQuery, toCreateRoomBody, toRoom, toUpdateRoomBody, updateNeedsCurrentRoom } from '../mappers.js';
+import { legacyMetadataParams, toCreateRoomBody, toRoom, toUpdateRoomBody, updateNeedsCurrentRoom } from '../mappers.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
 const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);
@@ -106,10 +106,10 @@ export class LiveblocksRoomService implements RoomService {
     const query: LbListRoomsQuery = {
       limit: limit === undefined ? undefined : Math.min(limit, MAX_PAGE),
       startingAfter: cursor,
-      query: roomQuery(q.metadata),
       userId: q.userId,
       groupIds: q.groupIds?.length ? q.groupIds.join(',') : undefined,
       organizationId: this.ctx.organizationId(options),
+      ...legacyMetadataParams(q.metadata),
     };
     const page = await this.ctx.client.listRooms(query, options?.signal);
     // An empty string cursor would loop a caller forever; the core contract says null.
