@@ -35,7 +35,7 @@ export async function runDemo(config: CollabConfig, print: Printer): Promise<num
       return value;
     } catch (err) {
       if (CollabError.is(err) && err.status === 501) {
-        print.skip(name, `not implemented by this server (HTTP 501): ${err.message}`);
+        print.skip(name, 'not implemented by this server (HTTP 501)');
         return SKIP;
       }
       print.fail(name, err);
@@ -52,7 +52,8 @@ export async function runDemo(config: CollabConfig, print: Printer): Promise<num
     } else {
       await step('rooms.get', 'rooms.get', () => collab.rooms.get(roomId), (r) => `metadata=${JSON.stringify(r.metadata)}`);
       await step('rooms.list (metadata filter)', 'rooms.metadataFilter', () => collab.rooms.list({ metadata: { team: 'design' }, limit: 10 }), (p) => `${p.items.length} room(s) with team=design`);
-      await step('rooms.update', 'rooms.update', () => collab.rooms.update(roomId, { metadata: { demo: null, status: 'active' } }), (r) => `metadata=${JSON.stringify(r.metadata)}`);
+      // Sets a key only: deleting one (`null`) is documented, but the Liveblocks dev server rejects it with 422.
+      await step('rooms.update', 'rooms.update', () => collab.rooms.update(roomId, { metadata: { status: 'active' } }), (r) => `metadata=${JSON.stringify(r.metadata)}`);
 
       print.heading('Users');
       await step('users.upsert', 'users.upsert', async () => {
