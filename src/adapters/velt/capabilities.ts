@@ -1,0 +1,61 @@
+import { type CapabilityDeclaration, type CapabilityKey, type CapabilityLevel, defineCapabilities } from '../../core/capabilities.js';
+import type { VeltConfig } from '../../core/config.js';
+
+/** The config fields capabilities depend on. */
+type CapabilityConfig = Pick<VeltConfig, 'webhookAuthToken' | 'webhookSecret'>;
+
+/**
+ * What the Velt adapter offers with a config (vendors/velt.md cited as §N). Webhook capabilities
+ * depend on it: `webhooks.verify` needs a basic `webhookAuthToken` or an advanced `webhookSecret`;
+ * `webhooks.subscriptions` (advanced webhook endpoints, Enterprise) needs advanced webhooks configured.
+ */
+export function veltCapabilities(config: Partial<CapabilityConfig> = {}): CapabilityDeclaration {
+  const advanced = typeof config.webhookSecret === 'string' && config.webhookSecret !== '';
+  const basic = typeof config.webhookAuthToken === 'string' && config.webhookAuthToken !== '';
+  const levels: Partial<Record<CapabilityKey, CapabilityLevel>> = {
+    'rooms.metadataFilter': 'partial',
+    'rooms.access': 'partial',
+    'reactions.add': 'no',
+    'reactions.remove': 'no',
+    'presence.list': 'no',
+    'presence.set': 'partial',
+    'notifications.list': 'partial',
+    'auth.issueToken': 'partial',
+    'events.broadcast': 'partial',
+    'webhooks.verify': advanced || basic ? 'yes' : 'no',
+    'webhooks.subscriptions': advanced ? 'partial' : 'no',
+  };
+  const notes: Partial<Record<CapabilityKey, string>> = {
+    // Differences that do not lower a level but that a user switching to Velt should know.
+    'threads.resolve': 'resolution is a Velt status of type "terminal" (RESOLVED) set with resolvedByUserId; unresolve sets OPEN; any terminal status counts as resolved',
+    'comments.get': 'Velt comment ids are numbers: unicollab ids are their decimal strings, and a non-numeric id is a ValidationError naming commentId',
+    'threads.create': 'sent with triggerNotification, so mentioned users are notified and webhooks fire as for a thread made in the Velt UI',
+    'notifications.trigger': 'a notification without roomId is stored on the notificationDocumentId document (default "unicollab-notifications")',
+    'rooms.metadataFilter': 'Velt has no document metadata query: documents are filtered client-side, page by page',
+    'rooms.access':
+      'only the default level: write = public, none = restricted; Velt has no read-only default and stores no per-user/group access on documents (grant it with auth.issueToken)',
+    'reactions.add': 'Velt has no REST endpoint that writes reactions (only its front-end SDK can); reactions are read from comment data',
+    'reactions.remove': 'Velt has no REST endpoint that writes reactions (only its front-end SDK can); reactions are read from comment data',
+    'presence.list': 'Velt documents no REST endpoint that reads presence',
+    'presence.set': 'Velt stores name, email and status "online" only: data and ttlSeconds are not kept (entries do not expire)',
+    'notifications.list':
+      'read state comes from readByUserIds/isUnread (not in Velt docs); readAt is the notification time; the unread filter runs client-side',
+    'auth.issueToken':
+      'Velt permissions name exact documents: room prefixes other than "*" (whole organization) are not granted; groupIds are ignored',
+    'events.broadcast': 'sets the room\'s Velt live state "unicollab-broadcast" (replace, not a queue); the payload must be a JSON object',
+  };
+  if (!(advanced || basic)) notes['webhooks.verify'] = 'configure webhookAuthToken (basic webhooks) or webhookSecret (advanced webhooks)';
+  notes['webhooks.subscriptions'] = advanced
+    ? 'advanced webhook endpoints; events without a Velt equivalent (room.*, thread.deleted, thread.metadata_updated, notification.created, user.*) are rejected'
+    : 'needs advanced webhooks (Velt Enterprise): set webhookSecret';
+  return defineCapabilities(levels, notes);
+}
+
+/** The declarations shown in the README capability table: without webhooks, with basic, with advanced webhooks. */
+export function veltCapabilityVariants(): Array<{ label: string; declaration: CapabilityDeclaration }> {
+  return [
+    { label: 'velt', declaration: veltCapabilities({}) },
+    { label: 'velt (+basic webhooks)', declaration: veltCapabilities({ webhookAuthToken: 'configured' }) },
+    { label: 'velt (+advanced webhooks)', declaration: veltCapabilities({ webhookSecret: 'whsec_configured' }) },
+  ];
+}

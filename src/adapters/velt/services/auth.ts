@@ -1,0 +1,35 @@
+import { inject, injectable } from 'inversify';
+import { type IssuedToken, type IssueTokenInput, IssueTokenInputSchema } from '../../../core/model/auth.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import type { AuthService } from '../../../core/services/auth.js';
+import { jwtExpiry, tokenResources } from '../mappers.js';
+import { VELT_TOKENS, type VeltContext } from './context.js';
+
+/** Velt user tokens last 48 hours (§11.1); used when the token's own `exp` cannot be read. */
+const TOKEN_TTL_MS = 48 * 3600 * 1000;
+
+/**
+ * Client tokens from `/auth/generate_token` (§11.1) with permissions for the rooms asked: a room id is
+ * a `document` resource, `*` the whole organization; prefixes other than `*` cannot be expressed and are
+ * not granted (see the capability note). In `id` mode no resources are sent: Velt checks its stored
+ * permissions. Velt requires a name and an email: taken from `userInfo`, else the user id and an
+ * address under the reserved `.invalid` domain (RFC 2606), which can never receive mail.
+ */
+@injectable()
+export class VeltAuthService implements AuthService {
+  constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {}
+
+  async issueToken(input: IssueTokenInput, options?: CallOptions): Promise<IssuedToken> {
+    const op = 'auth.issueToken';
+    this.ctx.assert('auth.issueToken');
+    const data = this.ctx.validate(IssueTokenInputSchema, input, '', op);
+    const info = data.userInfo ?? {};
+    const name = typeof info.name === 'string' && info.name !== '' ? info.name : data.userId;
+    const email = typeof info.email === 'string' && info.email !== '' ? info.email : `${encodeURIComponent(data.userId)}@users.invalid`;
+    const userProperties: { name: string; email: string; isAdmin?: boolean } = { name, email };
+    if (typeof info.isAdmin === 'boolean') userProperties.isAdmin = info.isAdmin;
+    const { resources } = data.mode === 'id' ? { resources: [] } : tokenResources(data.rooms, this.ctx.org(options));
+    const token = await this.ctx.client.generateToken({ userId: data.userId, userProperties, permissions: { resources } }, op, this.ctx.call(options));
+    return { token, expiresAt: jwtExpiry(token) ?? new Date(Date.now() + TOKEN_TTL_MS) };
+  }
+}

@@ -1,0 +1,132 @@
+import { inject, injectable } from 'inversify';
+import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
+import {
+  type CreateRoomInput,
+  CreateRoomInputSchema,
+  type Room,
+  type RoomFilter,
+  RoomFilterSchema,
+  type UpdateRoomInput,
+  UpdateRoomInputSchema,
+} from '../../../core/model/room.js';
+import type { RoomService } from '../../../core/services/rooms.js';
+import { assertBatchSucceeded } from '../errors.js';
+import { accessTypeOf, assertNoReservedKeys, DOCUMENT_RESERVED_KEYS, matchesMetadata, toRoom } from '../mappers.js';
+import type { VeltDocument } from '../schemas.js';
+import { VELT_TOKENS, type VeltContext } from './context.js';
+
+const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);
+
+/**
+ * Rooms are Velt documents of the organization (§5). `name` is `documentName`; room metadata is stored
+ * as extra document fields (Velt's "documents with metadata"); access maps to `accessType`.
+ */
+@injectable()
+export class VeltRoomService implements RoomService {
+  constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {}
+
+  async create(input: CreateRoomInput, options?: CallOptions): Promise<Room> {
+    const op = 'rooms.create';
+    this.ctx.assert('rooms.create');
+    const data = this.ctx.validate(CreateRoomInputSchema, input, '', op);
+    assertNoReservedKeys(data.metadata, DOCUMENT_RESERVED_KEYS, 'metadata', op);
+    const document: { documentId: string } & Record<string, unknown> = { ...(data.metadata ?? {}), documentId: data.id };
+    if (data.name !== undefined) document.documentName = data.name;
+    if (data.access !== undefined) {
+      this.ctx.assert('rooms.access');
+      document.accessType = accessTypeOf(data.access, 'access', op);
+    }
+    const org = this.ctx.org(options);
+    try {
+      const result = await this.ctx.client.addDocuments(
+        { organizationId: org, documents: [document], ...(this.ctx.config.createMissing ? { createOrganization: true } : {}) },
+        op,
+        this.ctx.call(options),
+      );
+      assertBatchSucceeded(result, op);
+    } catch (err) {
+      // Velt answers an existing documentId with a per-item `already-exists` (§5.1).
+      if (!(data.idempotent && err instanceof ConflictError)) throw err;
+    }
+    return this.fetch(data.id, op, options);
+  }
+
+  async get(id: string, options?: CallOptions): Promise<Room> {
+    const op = 'rooms.get';
+    this.ctx.assert('rooms.get');
+    return this.fetch(this.ctx.id(id, 'id', op), op, options);
+  }
+
+  async list(query: RoomFilter & PageRequest = {}, options?: CallOptions): Promise<Page<Room>> {
+    const op = 'rooms.list';
+    this.ctx.assert('rooms.list');
+    const q = this.ctx.validate(ListSchema, query, '', op);
+    if (q.metadata && Object.keys(q.metadata).length > 0) this.ctx.assert('rooms.metadataFilter');
+    if (q.userId !== undefined) throw new ValidationError('userId', 'Velt cannot list documents by user', { provider: 'velt', operation: op });
+    if (q.groupIds !== undefined) throw new ValidationError('groupIds', 'Velt cannot list documents by group', { provider: 'velt', operation: op });
+    const org = this.ctx.org(options);
+    const inbox = this.ctx.notificationDocumentId;
+    return this.ctx.scan({
+      operation: op,
+      limit: q.limit,
+      cursor: q.cursor,
+      fetchPage: (pageToken, pageSize) =>
+        this.ctx.client.getDocuments({ organizationId: org, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options)),
+      // Velt has no metadata query (§5.2): the filter runs here. The notification inbox document is not a room.
+      match: (doc: VeltDocument) => doc.id !== inbox && (q.metadata === undefined || matchesMetadata(toRoom(doc).metadata, q.metadata)),
+      filtered: q.metadata !== undefined && Object.keys(q.metadata).length > 0,
+      map: toRoom,
+    });
+  }
+
+  async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
+    const { pageSize, ...rest } = filter;
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ ...rest, limit: pageSize ?? 100, ...(cursor ? { cursor } : {}) }, options);
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {
+    const op = 'rooms.update';
+    this.ctx.assert('rooms.update');
+    this.ctx.id(id, 'id', op);
+    const data = this.ctx.validate(UpdateRoomInputSchema, patch, 'patch', op);
+    assertNoReservedKeys(data.metadata, DOCUMENT_RESERVED_KEYS, 'patch.metadata', op);
+    // Velt merges document fields (§5.3): a metadata patch is sent as is, `null` removing a key.
+    const document: { documentId: string } & Record<string, unknown> = { ...(data.metadata ?? {}), documentId: id };
+    if (data.name !== undefined) document.documentName = data.name;
+    if (data.access !== undefined) {
+      this.ctx.assert('rooms.access');
+      document.accessType = accessTypeOf(data.access, 'patch.access', op);
+    }
+    if (Object.keys(document).length > 1) {
+      const result = await this.ctx.client.updateDocuments({ organizationId: this.ctx.org(options), documents: [document] }, op, this.ctx.call(options));
+      assertBatchSucceeded(result, op);
+    }
+    return this.fetch(id, op, options);
+  }
+
+  async delete(id: string, options?: CallOptions): Promise<void> {
+    const op = 'rooms.delete';
+    this.ctx.assert('rooms.delete');
+    try {
+      const result = await this.ctx.client.deleteDocuments({ organizationId: this.ctx.org(options), documentIds: [this.ctx.id(id, 'id', op)] }, op, this.ctx.call(options));
+      assertBatchSucceeded(result, op);
+    } catch (err) {
+      // Idempotent on every provider (RoomService contract): Velt's per-item `not-found` (§5.4) means "already gone".
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+
+  private async fetch(id: string, op: string, options?: CallOptions): Promise<Room> {
+    // A missing id makes Velt answer HTTP 500 with a `not-found` item (§5.2), mapped to NotFoundError.
+    const page = await this.ctx.client.getDocuments({ organizationId: this.ctx.org(options), documentIds: [id] }, op, this.ctx.call(options));
+    const doc = page.items.find((d) => d.id === id);
+    if (!doc) throw new NotFoundError(`velt ${op}: room ${JSON.stringify(id)} not found`, { provider: 'velt', operation: op, vendorCode: 'NOT_FOUND' });
+    return toRoom(doc);
+  }
+}

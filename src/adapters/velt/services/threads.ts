@@ -1,0 +1,192 @@
+import { inject, injectable } from 'inversify';
+import { NotFoundError, ProviderResponseError } from '../../../core/errors.js';
+import { type CallOptions, type MetadataPatch, MetadataPatchSchema, type Page } from '../../../core/model/common.js';
+import {
+  type CreateThreadInput,
+  CreateThreadInputSchema,
+  type ResolveThreadInput,
+  ResolveThreadInputSchema,
+  type Thread,
+  type ThreadListQuery,
+  ThreadListQuerySchema,
+} from '../../../core/model/thread.js';
+import type { ThreadService } from '../../../core/services/threads.js';
+import { assertBatchSucceeded } from '../errors.js';
+import {
+  assertAnnotationId,
+  assertNoReservedKeys,
+  CONTEXT_RESERVED_KEYS,
+  isResolved,
+  matchesMetadata,
+  OPEN_STATUS,
+  patchedContext,
+  pickMetadata,
+  RESOLVED_STATUS,
+  toThread,
+  toVeltComment,
+} from '../mappers.js';
+import type { VeltAnnotation, VeltAnnotationInput } from '../schemas.js';
+import type { VeltBulk } from './bulk.js';
+import { VELT_TOKENS, type VeltContext } from './context.js';
+
+/** Well-known key under which the thread service exposes the Velt bulk operations (see `veltBulkOf`). */
+export const VELT_BULK = Symbol.for('unicollab.velt.bulk');
+
+/**
+ * Threads are comment annotations of a document (§7). Thread metadata is the annotation `context`;
+ * resolution is a status of type `terminal` (§7.2) set together with `resolvedByUserId`.
+ */
+@injectable()
+export class VeltThreadService implements ThreadService {
+  constructor(
+    @inject(VELT_TOKENS.Context) private readonly ctx: VeltContext,
+    @inject(VELT_TOKENS.Bulk) private readonly bulk: VeltBulk,
+  ) {}
+
+  /** The bulk operations (chunked batch reads and multi-comment writes), for `veltBulkOf`. */
+  get [VELT_BULK](): VeltBulk {
+    return this.bulk;
+  }
+
+  async create(input: CreateThreadInput, options?: CallOptions): Promise<Thread> {
+    const op = 'threads.create';
+    this.ctx.assert('threads.create');
+    const data = this.ctx.validate(CreateThreadInputSchema, input, '', op);
+    if (data.id !== undefined) assertAnnotationId(data.id, 'id', op);
+    assertNoReservedKeys(data.metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
+    assertNoReservedKeys(data.comment.metadata, CONTEXT_RESERVED_KEYS, 'comment.metadata', op);
+    const annotation: VeltAnnotationInput = {
+      // triggerNotification makes a REST thread behave like one made in the UI: mentioned users are
+      // notified and webhooks fire (§7.3, the only documented way to get either from REST).
+      commentData: [{ ...toVeltComment(data.comment), triggerNotification: true }],
+    };
+    if (data.id !== undefined) annotation.annotationId = data.id;
+    if (data.metadata && Object.keys(data.metadata).length > 0) annotation.context = { ...data.metadata };
+    const org = this.ctx.org(options);
+    const result = await this.ctx.client.addAnnotations(
+      { organizationId: org, documentId: data.roomId, commentAnnotations: [annotation], ...this.ctx.createFlags() },
+      op,
+      this.ctx.call(options),
+    );
+    assertBatchSucceeded(result, op);
+    // The answer map is keyed per annotation (map order is not request order): read `annotationId` (§7.3).
+    const threadId = Object.values(result)[0]?.annotationId ?? data.id;
+    if (!threadId) throw new ProviderResponseError(`velt ${op}: the answer names no annotationId`, { provider: 'velt', operation: op, path: 'result.data' });
+    return toThread(await this.fetch(data.roomId, threadId, op, options), data.roomId);
+  }
+
+  async get(roomId: string, threadId: string, options?: CallOptions): Promise<Thread> {
+    const op = 'threads.get';
+    this.ctx.assert('threads.get');
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    return toThread(await this.fetch(roomId, threadId, op, options), roomId);
+  }
+
+  async list(roomId: string, query: ThreadListQuery = {}, options?: CallOptions): Promise<Page<Thread>> {
+    const op = 'threads.list';
+    this.ctx.assert('threads.list');
+    this.ctx.id(roomId, 'roomId', op);
+    const q = this.ctx.validate(ThreadListQuerySchema, query, 'query', op);
+    const org = this.ctx.org(options);
+    const filtered = q.resolved !== undefined || (q.metadata !== undefined && Object.keys(q.metadata).length > 0);
+    return this.ctx.scan({
+      operation: op,
+      limit: q.limit,
+      cursor: q.cursor,
+      fetchPage: (pageToken, pageSize) =>
+        this.ctx.client.getAnnotations({ organizationId: org, documentId: roomId, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options)),
+      // Velt filters statuses by id only; resolution is the status type (§7.2), so it is filtered here.
+      match: (a: VeltAnnotation | null) =>
+        a !== null &&
+        (q.resolved === undefined || isResolved(a) === q.resolved) &&
+        matchesMetadata(pickMetadata(a.context, CONTEXT_RESERVED_KEYS), q.metadata),
+      filtered,
+      map: (a) => toThread(a as VeltAnnotation, roomId),
+    });
+  }
+
+  async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options);
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {
+    const op = 'threads.delete';
+    this.ctx.assert('threads.delete');
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    const result = await this.ctx.client.deleteAnnotations({ organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId] }, op, this.ctx.call(options));
+    // An unknown id is a per-item "Annotation not found." (§7.7): NotFoundError.
+    assertBatchSucceeded(result, op);
+  }
+
+  async resolve(roomId: string, threadId: string, input: ResolveThreadInput, options?: CallOptions): Promise<Thread> {
+    return this.setResolved('threads.resolve', roomId, threadId, input, true, options);
+  }
+
+  async unresolve(roomId: string, threadId: string, input: ResolveThreadInput, options?: CallOptions): Promise<Thread> {
+    return this.setResolved('threads.unresolve', roomId, threadId, input, false, options);
+  }
+
+  async updateMetadata(roomId: string, threadId: string, metadata: MetadataPatch, options?: CallOptions): Promise<Thread['metadata']> {
+    const op = 'threads.updateMetadata';
+    this.ctx.assert('threads.metadata');
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    const patch = this.ctx.validate(MetadataPatchSchema, metadata, 'metadata', op);
+    assertNoReservedKeys(patch, CONTEXT_RESERVED_KEYS, 'metadata', op);
+    // Velt replaces `context` as a whole (§7.6): read it, patch it, write it back (keeping `access`).
+    const current = await this.fetch(roomId, threadId, op, options);
+    const context = patchedContext(current.context, patch);
+    const result = await this.ctx.client.updateAnnotations(
+      { organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId], updatedData: { context } },
+      op,
+      this.ctx.call(options),
+    );
+    assertBatchSucceeded(result, op);
+    return pickMetadata(context, CONTEXT_RESERVED_KEYS);
+  }
+
+  private async setResolved(op: string, roomId: string, threadId: string, input: ResolveThreadInput, resolved: boolean, options?: CallOptions): Promise<Thread> {
+    this.ctx.assert('threads.resolve');
+    this.ctx.id(roomId, 'roomId', op);
+    this.ctx.id(threadId, 'threadId', op);
+    const { userId } = this.ctx.validate(ResolveThreadInputSchema, input, '', op);
+    const current = await this.fetch(roomId, threadId, op, options);
+    // Idempotent: a thread already in the wanted state keeps its status (and its resolver).
+    if (isResolved(current) === resolved) return toThread(current, roomId);
+    const updatedData = resolved
+      ? { status: RESOLVED_STATUS, resolvedByUserId: userId, statusUpdatedByUserId: userId }
+      : { status: OPEN_STATUS, resolvedByUserId: null, statusUpdatedByUserId: userId };
+    const result = await this.ctx.client.updateAnnotations(
+      { organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId], updatedData },
+      op,
+      this.ctx.call(options),
+    );
+    assertBatchSucceeded(result, op);
+    return toThread(await this.fetch(roomId, threadId, op, options), roomId);
+  }
+
+  private async fetch(roomId: string, threadId: string, op: string, options?: CallOptions): Promise<VeltAnnotation> {
+    const page = await this.ctx.client.getAnnotations(
+      { organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId] },
+      op,
+      this.ctx.call(options),
+    );
+    // A missing annotation comes back as a `null` entry (§7.4).
+    const annotation = page.items.find((a) => a?.annotationId === threadId);
+    if (!annotation) {
+      throw new NotFoundError(`velt ${op}: thread ${JSON.stringify(threadId)} not found in room ${JSON.stringify(roomId)}`, {
+        provider: 'velt',
+        operation: op,
+        vendorCode: 'NOT_FOUND',
+      });
+    }
+    return annotation;
+  }
+}

@@ -1,0 +1,120 @@
+import { inject, injectable } from 'inversify';
+import { NotFoundError, WebhookVerificationError } from '../../../core/errors.js';
+import type { CallOptions } from '../../../core/model/common.js';
+import {
+  type CollabEvent,
+  type CreateWebhookSubscriptionInput,
+  CreateWebhookSubscriptionInputSchema,
+  type WebhookRequest,
+  type WebhookSubscription,
+} from '../../../core/model/event.js';
+import { registerSecret } from '../../../core/redact.js';
+import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
+import { decodeBase64JsonBody, getHeader, verifyBasicAuthWebhook, verifyStandardWebhook } from '../../../core/webhooks/index.js';
+import { EVENTS_METADATA_KEY, filterTypesFor, normaliseAdvancedWebhook, normaliseBasicWebhook, toSubscription } from '../webhooks.js';
+import { VELT_TOKENS, type VeltContext } from './context.js';
+
+/**
+ * Webhook subscriptions are Velt advanced webhook endpoints (§12.3). Velt generates each endpoint's
+ * signing secret: `create` fetches it (`endpoints/secret/get`) and returns it, and this process keeps it
+ * so `webhooks.verify` accepts deliveries to the endpoints it created, besides the configured secret.
+ */
+@injectable()
+export class VeltWebhookSubscriptions implements WebhookSubscriptionService {
+  private readonly secrets = new Set<string>();
+
+  constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {}
+
+  /** Secrets of the endpoints created by this process. */
+  knownSecrets(): string[] {
+    return [...this.secrets];
+  }
+
+  async create(input: CreateWebhookSubscriptionInput, options?: CallOptions): Promise<WebhookSubscription> {
+    const op = 'webhooks.subscriptions.create';
+    this.ctx.assert('webhooks.subscriptions');
+    const data = this.ctx.validate(CreateWebhookSubscriptionInputSchema, input, '', op);
+    const events = [...new Set(data.events)];
+    const filterTypes = filterTypesFor(events, op);
+    const endpoint = await this.ctx.client.createWebhookEndpoint(
+      {
+        url: data.url,
+        ...(data.description !== undefined ? { description: data.description } : {}),
+        filterTypes,
+        // The exact core types asked for: several of them share one Velt event (resolved/unresolved).
+        metadata: { [EVENTS_METADATA_KEY]: events.join(' ') },
+      },
+      op,
+      this.ctx.call(options),
+    );
+    let secret: string;
+    try {
+      secret = await this.ctx.client.getWebhookEndpointSecret({ endpointId: endpoint.id }, op, this.ctx.call(options));
+    } catch (err) {
+      // An endpoint whose secret we cannot give back is useless to the caller: remove it (best effort).
+      await this.ctx.client.deleteWebhookEndpoint({ endpointId: endpoint.id }, op).catch(() => undefined);
+      throw err;
+    }
+    registerSecret(secret);
+    this.secrets.add(secret);
+    return { ...toSubscription(endpoint), secret };
+  }
+
+  async get(id: string, options?: CallOptions): Promise<WebhookSubscription> {
+    const op = 'webhooks.subscriptions.get';
+    this.ctx.assert('webhooks.subscriptions');
+    this.ctx.id(id, 'id', op);
+    // Velt documents no get-by-id endpoint: the listing is searched.
+    const endpoint = (await this.ctx.client.listWebhookEndpoints(op, this.ctx.call(options))).find((e) => e.id === id);
+    if (!endpoint) throw new NotFoundError(`velt ${op}: webhook subscription ${JSON.stringify(id)} not found`, { provider: 'velt', operation: op, vendorCode: 'NOT_FOUND' });
+    return toSubscription(endpoint);
+  }
+
+  async list(options?: CallOptions): Promise<WebhookSubscription[]> {
+    const op = 'webhooks.subscriptions.list';
+    this.ctx.assert('webhooks.subscriptions');
+    return (await this.ctx.client.listWebhookEndpoints(op, this.ctx.call(options))).map(toSubscription);
+  }
+
+  async delete(id: string, options?: CallOptions): Promise<void> {
+    const op = 'webhooks.subscriptions.delete';
+    this.ctx.assert('webhooks.subscriptions');
+    // An unknown endpoint answers NOT_FOUND (§12.3).
+    await this.ctx.client.deleteWebhookEndpoint({ endpointId: this.ctx.id(id, 'id', op) }, op, this.ctx.call(options));
+  }
+}
+
+/**
+ * Incoming Velt webhooks: advanced ones (Standard Webhooks headers, §12.2) are verified against the
+ * configured `webhookSecret` and the secrets of endpoints created here; basic ones (§12.1) by
+ * `Authorization: Basic <webhookAuthToken>` in constant time. Base64-encoded bodies are decoded.
+ */
+@injectable()
+export class VeltWebhookService implements WebhookService {
+  constructor(
+    @inject(VELT_TOKENS.Context) private readonly ctx: VeltContext,
+    @inject(VELT_TOKENS.Subscriptions) readonly subscriptions: VeltWebhookSubscriptions,
+  ) {}
+
+  async verify(request: WebhookRequest): Promise<CollabEvent> {
+    this.ctx.assert('webhooks.verify');
+    const init = { provider: 'velt', operation: 'webhooks.verify' };
+    const headers = request?.headers ?? {};
+    const signed = getHeader(headers, 'webhook-signature') !== undefined || getHeader(headers, 'webhook-id') !== undefined;
+    if (signed) {
+      const secrets = [this.ctx.config.webhookSecret, ...this.subscriptions.knownSecrets()].filter((s): s is string => typeof s === 'string');
+      if (secrets.length === 0) throw new WebhookVerificationError('An advanced (signed) Velt webhook arrived but no webhookSecret is configured', init);
+      const verified = verifyStandardWebhook(request, { secrets, provider: 'velt' });
+      return normaliseAdvancedWebhook(decodeBase64JsonBody(verified.body), verified);
+    }
+    const token = this.ctx.config.webhookAuthToken;
+    if (!token) {
+      throw new WebhookVerificationError('No Standard Webhooks signature headers, and no webhookAuthToken is configured for basic Velt webhooks', init);
+    }
+    verifyBasicAuthWebhook(request, { token, provider: 'velt' });
+    const raw: unknown = request.rawBody;
+    if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) throw new WebhookVerificationError('The raw body must be a string or bytes', init);
+    const text = typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+    return normaliseBasicWebhook(decodeBase64JsonBody(text), text);
+  }
+}
