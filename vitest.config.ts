@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^unicollab$/, replacement: src('index.ts') },
       { find: /^unicollab\/memory$/, replacement: src('adapters/memory/index.ts') },
       { find: /^unicollab\/liveblocks$/, replacement: src('adapters/liveblocks/index.ts') },
+      { find: /^unicollab\/velt$/, replacement: src('adapters/velt/index.ts') },
       { find: /^unicollab\/testing$/, replacement: src('testing/index.ts') },
     ],
   },

@@ -67,6 +67,7 @@ type AdapterLoader = () => Promise<AdapterDefinition<never>>;
 const registry: Partial<Record<ProviderId, AdapterLoader>> = {
   memory: async () => (await import('../adapters/memory/index.js')).memoryAdapter as AdapterDefinition<never>,
   liveblocks: async () => (await import('../adapters/liveblocks/index.js')).liveblocksAdapter as AdapterDefinition<never>,
+  velt: async () => (await import('../adapters/velt/index.js')).veltAdapter as AdapterDefinition<never>,
 };
 
 /**
