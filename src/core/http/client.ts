@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
 import type { HttpLogEntry } from '../logger.js';
 import { isSecretKey, redact, redactText, registerSecret } from '../redact.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { defaultMapError } from './map-error.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest } from './types.js';
@@ -61,6 +62,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const jsonHeaders: Record<string, string> = { 'content-type': 'application/json', ...baseHeaders };
 
   const send = options.transport === 'ky' ? kySend(options.fetch) : fetchSend(options.fetch);
+  const deadlines = new DeadlineTimer();
 
   async function request(req: HttpRequest<z.ZodType | undefined>): Promise<unknown> {
     const signal = req.signal;
@@ -133,13 +135,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const controller = new AbortController();
     const hitsDeadline = remaining < timeoutMs;
     let timedOut = false;
-    const timer = setTimeout(
-      () => {
-        timedOut = true;
-        controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
-      },
-      hitsDeadline ? remaining : timeoutMs,
-    );
+    const timer = deadlines.add(t0 + (hitsDeadline ? remaining : timeoutMs), () => {
+      timedOut = true;
+      controller.abort(new DOMException('The attempt timed out', 'TimeoutError'));
+    });
     const onCallerAbort = () => controller.abort(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     init.signal = controller.signal;
@@ -166,7 +165,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, failure.failure.error.code);
       return failure;
     } finally {
-      clearTimeout(timer);
+      deadlines.remove(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
     }
     // Parsing stays outside the try above: a throwing schema transform or mapError hook is a bug to
