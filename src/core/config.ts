@@ -14,6 +14,8 @@ const HttpOptionsShape = {
   fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
   /** Logger hook (request id, method, path, status, ms; never headers). */
   logger: z.custom<CollabLogger>((v) => typeof v === 'object' && v !== null, 'must be an object').optional(),
+  /** `fetch` (default) or `ky`: ky costs more per call (see the README's benchmarks). */
+  transport: z.enum(['fetch', 'ky']).optional(),
 };
 
 /** Config of the embedded in-memory provider. */

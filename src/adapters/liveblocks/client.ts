@@ -8,7 +8,7 @@ import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
 import type { LiveblocksConfigSchema } from '../../core/config.js';
 import type { HttpClient } from '../../core/http/index.js';
-import { createHttpClient } from '../../core/http/index.js';
+import { createHttpClient, httpOptionsFromConfig } from '../../core/http/index.js';
 import { UnsupportedFeatureError } from '../../core/errors.js';
 import { redact, registerSecret } from '../../core/redact.js';
 import { TOKENS } from '../../core/tokens.js';
@@ -88,11 +88,7 @@ export class LiveblocksClient {
       provider: PROVIDER,
       baseUrl,
       mapError: toCollabError,
-      ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-      ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
-      ...(config.retries !== undefined ? { retries: config.retries } : {}),
-      ...(config.fetch !== undefined ? { fetch: config.fetch } : {}),
-      ...(config.logger !== undefined ? { logger: config.logger } : {}),
+      ...httpOptionsFromConfig(config),
     };
     const secrets = config.managementToken !== undefined ? [config.secretKey, config.managementToken] : [config.secretKey];
     this.http = scrubbing(createHttpClient({ ...common, headers: { Authorization: `Bearer ${config.secretKey}` } }), secrets);

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { CollabError, ProviderResponseError } from '../../core/errors.js';
-import { createHttpClient } from '../../core/http/index.js';
+import { createHttpClient, httpOptionsFromConfig } from '../../core/http/index.js';
 import type { HttpClient } from '../../core/http/index.js';
 import type { CollabLogger } from '../../core/logger.js';
 import { redact, registerSecret } from '../../core/redact.js';
@@ -53,6 +53,8 @@ export interface VeltClientOptions {
   fetch?: typeof fetch;
   /** Logger hook. */
   logger?: CollabLogger;
+  /** HTTP transport (`fetch` by default). */
+  transport?: 'fetch' | 'ky';
 }
 
 /** Per-call options. */
@@ -98,11 +100,7 @@ export class VeltClient {
       provider: 'velt',
       baseUrl: options.baseUrl ?? VELT_DEFAULT_BASE_URL,
       headers: { 'x-velt-api-key': options.apiKey, 'x-velt-auth-token': options.authToken },
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
-      ...(options.retries !== undefined ? { retries: options.retries } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
+      ...httpOptionsFromConfig(options),
       mapError: (ctx) =>
         mapVeltError({ status: ctx.status, body: ctx.body, operation: ctx.operation, retryAfterMs: ctx.retryAfterMs, requestId: ctx.requestId }),
     });

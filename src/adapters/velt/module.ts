@@ -1,3 +1,4 @@
+import { httpOptionsFromConfig } from '../../core/http/index.js';
 import { ContainerModule } from 'inversify';
 import { TOKENS } from '../../core/tokens.js';
 import { VeltClient } from './client.js';
@@ -20,11 +21,7 @@ export function createVeltModule(config: ParsedVeltConfig): ContainerModule {
       apiKey: config.apiKey,
       authToken: config.authToken,
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl } : {}),
-      ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-      ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
-      ...(config.retries !== undefined ? { retries: config.retries } : {}),
-      ...(config.fetch ? { fetch: config.fetch } : {}),
-      ...(config.logger ? { logger: config.logger } : {}),
+      ...httpOptionsFromConfig(config),
     });
     bind(TOKENS.VendorClient).toConstantValue(client);
     bind(VELT_TOKENS.Context).to(VeltContext).inSingletonScope();

@@ -7,3 +7,4 @@ export { defaultMapError, vendorMessage, vendorCode, cleanErrorText } from './ma
 export { parseRetryAfter } from './retry-after.js';
 export { encodePath, appendQuery, redactPathForLog } from './url.js';
 export type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest } from './types.js';
+export { httpOptionsFromConfig, type ConfigHttpOptions } from './options.js';
