@@ -79,26 +79,6 @@ export function toNotification(n: StoredNotification): Notification {
   return out;
 }
 
-/** Applies a metadata patch: `null` deletes a key, other values set it. Returns a new object. */
-export function applyMetadataPatch(current: Metadata, patch: MetadataPatch): Metadata {
-  const next: Metadata = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
-  }
-  return next;
-}
-
-/** True when every key of `filter` equals the metadata value (string lists match when they contain it). */
-export function matchesMetadata(metadata: Metadata, filter: Record<string, string> | undefined): boolean {
-  if (!filter) return true;
-  for (const [key, expected] of Object.entries(filter)) {
-    const actual = metadata[key];
-    if (Array.isArray(actual) ? !actual.includes(expected) : String(actual) !== expected || actual === undefined) return false;
-  }
-  return true;
-}
-
 /** Encodes a position in a seq-ordered listing. */
 export function encodeCursor(seq: number): string {
   return Buffer.from(JSON.stringify({ s: seq })).toString('base64url');

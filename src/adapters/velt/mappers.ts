@@ -97,26 +97,8 @@ export function metadataDiff(previous: Metadata, next: Metadata): Record<string,
   return out;
 }
 
-/** Applies a patch: `null` deletes a key, other values set it. Returns a new object. */
-export function applyMetadataPatch(current: Metadata, patch: MetadataPatch): Metadata {
-  const next: Metadata = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
-  }
-  return next;
-}
-
-/** True when every key of `filter` equals the metadata value (string lists match when they contain it). */
-export function matchesMetadata(metadata: Metadata, filter: Record<string, string> | undefined): boolean {
-  if (!filter) return true;
-  for (const [key, expected] of Object.entries(filter)) {
-    const actual = metadata[key];
-    if (actual === undefined) return false;
-    if (Array.isArray(actual) ? !actual.includes(expected) : String(actual) !== expected) return false;
-  }
-  return true;
-}
+// Metadata patch and filter semantics are shared by every adapter (core/metadata.ts).
+export { applyMetadataPatch, matchesMetadata } from '../../core/metadata.js';
 
 // ------------------------------------------------------------------ rooms = documents (§5)
 

@@ -1,3 +1,4 @@
+import { iteratePages } from '../../../core/paging.js';
 import { inject, injectable } from 'inversify';
 import { CollabError, ValidationError } from '../../../core/errors.js';
 import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
@@ -68,12 +69,7 @@ export class LiveblocksRoomService implements RoomService {
     const op = 'rooms.list';
     this.ctx.assert(op);
     const q = this.ctx.validate(IterateSchema, filter, '', op);
-    let cursor: string | undefined;
-    do {
-      const page = await this.page(q, q.pageSize ?? MAX_PAGE, cursor, options);
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    yield* iteratePages((cursor) => this.page(q, q.pageSize ?? MAX_PAGE, cursor, options));
   }
 
   /**

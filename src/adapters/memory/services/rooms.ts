@@ -12,7 +12,9 @@ import {
   UpdateRoomInputSchema,
 } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
-import { applyMetadataPatch, matchesMetadata, paginate, toRoom } from '../mappers.js';
+import { applyMetadataPatch, matchesMetadata } from '../../../core/metadata.js';
+import { iteratePages } from '../../../core/paging.js';
+import { paginate, toRoom } from '../mappers.js';
 import type { StoredRoom } from '../schemas.js';
 import { MEMORY_STORE, type MemoryStore } from '../client.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
@@ -66,12 +68,7 @@ export class MemoryRoomService implements RoomService {
 
   async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
     const { pageSize, ...rest } = filter;
-    let cursor: string | undefined;
-    do {
-      const page = await this.list({ ...rest, limit: pageSize ?? 50, ...(cursor ? { cursor } : {}) }, options);
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    yield* iteratePages((cursor) => this.list({ ...rest, limit: pageSize ?? 50, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {

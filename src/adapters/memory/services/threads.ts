@@ -11,7 +11,9 @@ import {
   ThreadListQuerySchema,
 } from '../../../core/model/thread.js';
 import type { ThreadService } from '../../../core/services/threads.js';
-import { applyMetadataPatch, matchesMetadata, paginate, toThread } from '../mappers.js';
+import { applyMetadataPatch, matchesMetadata } from '../../../core/metadata.js';
+import { iteratePages } from '../../../core/paging.js';
+import { paginate, toThread } from '../mappers.js';
 import type { StoredComment, StoredThread } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 import type { MemoryNotificationRules } from './notification-rules.js';
@@ -74,12 +76,7 @@ export class MemoryThreadService implements ThreadService {
   }
 
   async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options);
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    yield* iteratePages((cursor) => this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {

@@ -1,3 +1,4 @@
+import { iteratePages } from '../../../core/paging.js';
 import { inject, injectable } from 'inversify';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
 import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
@@ -82,12 +83,7 @@ export class VeltRoomService implements RoomService {
 
   async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
     const { pageSize, ...rest } = filter;
-    let cursor: string | undefined;
-    do {
-      const page = await this.list({ ...rest, limit: pageSize ?? 100, ...(cursor ? { cursor } : {}) }, options);
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    yield* iteratePages((cursor) => this.list({ ...rest, limit: pageSize ?? 100, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {

@@ -1,3 +1,4 @@
+import { iteratePages } from '../../../core/paging.js';
 import { inject, injectable } from 'inversify';
 import { NotFoundError, ProviderResponseError } from '../../../core/errors.js';
 import { type CallOptions, type MetadataPatch, MetadataPatchSchema, type Page } from '../../../core/model/common.js';
@@ -107,12 +108,7 @@ export class VeltThreadService implements ThreadService {
   }
 
   async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options);
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    yield* iteratePages((cursor) => this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {
