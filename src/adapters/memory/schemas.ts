@@ -89,11 +89,19 @@ export const PersistedStateSchema = z.object({
   subscriptions: z.array(StoredSubscriptionSchema),
 });
 
+/** A reaction as stored. */
 export type StoredReaction = z.infer<typeof StoredReactionSchema>;
+/** A comment as stored. */
 export type StoredComment = z.infer<typeof StoredCommentSchema>;
+/** A thread as stored, with its comments in order. */
 export type StoredThread = Omit<z.infer<typeof StoredThreadSchema>, 'comments'> & { comments: StoredComment[] };
+/** A room as stored, with its threads by id. */
 export type StoredRoom = Omit<z.infer<typeof StoredRoomSchema>, 'threads'> & { threads: Map<string, StoredThread> };
+/** A user as stored. */
 export type StoredUser = z.infer<typeof StoredUserSchema>;
+/** An inbox notification as stored. */
 export type StoredNotification = z.infer<typeof StoredNotificationSchema>;
+/** A webhook subscription as stored (with its secret). */
 export type StoredSubscription = z.infer<typeof StoredSubscriptionSchema>;
+/** The JSON document written to `persistPath`. */
 export type PersistedState = z.infer<typeof PersistedStateSchema>;
