@@ -48,17 +48,22 @@ export function isSecretKey(name: string): boolean {
  * Deep-copies `value`, replacing secret-named fields by `[REDACTED]` and redacting secret shapes in strings.
  * Cycles are cut, depth is bounded, so it is safe on arbitrary vendor payloads.
  */
-export function redact<T>(value: T, depth = 0, seen: WeakSet<object> = new WeakSet()): T {
+export function redact<T>(value: T, depth = 0, ancestors: WeakSet<object> = new WeakSet()): T {
   if (typeof value === 'string') return redactText(value) as T;
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value;
-  if (depth > 12 || seen.has(value)) return '[Truncated]' as T;
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, seen)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    // Keys are redacted too: vendors key maps by ids, and an echoed token can end up as a key.
-    out[redactText(k)] = isSecretKey(k) && v != null ? REDACTED : redact(v, depth + 1, seen);
+  // Only an object that contains itself is a cycle: one referenced twice side by side is copied twice.
+  if (depth > 12 || ancestors.has(value)) return '[Truncated]' as T;
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, ancestors)) as T;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // Keys are redacted too: vendors key maps by ids, and an echoed token can end up as a key.
+      out[redactText(k)] = isSecretKey(k) && v != null ? REDACTED : redact(v, depth + 1, ancestors);
+    }
+    return out as T;
+  } finally {
+    ancestors.delete(value);
   }
-  return out as T;
 }

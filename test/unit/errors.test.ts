@@ -86,6 +86,18 @@ describe('redaction', () => {
     expect(redactText('token plain-looking-token-42 leaked')).toBe('token [REDACTED] leaked');
   });
 
+  it('copies an object referenced twice (not a cycle) in full both times', () => {
+    const shared = { name: 'x', apiKey: 'k' };
+    expect(redact({ a: shared, b: shared, list: [shared, shared] })).toEqual({
+      a: { name: 'x', apiKey: '[REDACTED]' },
+      b: { name: 'x', apiKey: '[REDACTED]' },
+      list: [
+        { name: 'x', apiKey: '[REDACTED]' },
+        { name: 'x', apiKey: '[REDACTED]' },
+      ],
+    });
+  });
+
   it('redacts secret-named fields deeply, survives cycles and leaves other data alone', () => {
     const value: Record<string, unknown> = { a: { 'X-Velt-Api-Key': 'k', list: [{ token: 't' }] }, n: 1, d: new Date(0) };
     value.self = value;
