@@ -213,3 +213,49 @@ describe.each(['fetch', 'ky'] as const)('the same fault policy through the %s tr
     expect(hung.hits).toBe(2);
   });
 });
+
+describe('signals: attached only when the caller gives one', () => {
+  const body = JSON.stringify({ ok: true });
+  const recording = () => {
+    const seen: Array<AbortSignal | null | undefined> = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      seen.push(init.signal);
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof fetch;
+    return { seen, fetchImpl };
+  };
+
+  it('sends no AbortSignal without a caller signal (the per-request cost of one is the largest of a call)', async () => {
+    const { seen, fetchImpl } = recording();
+    const c = createHttpClient({ provider: 'x', baseUrl: 'http://unused.test', fetch: fetchImpl });
+    await c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' });
+    expect(seen).toEqual([undefined]);
+  });
+
+  it('sends a signal that follows the caller signal when there is one', async () => {
+    const { seen, fetchImpl } = recording();
+    const c = createHttpClient({ provider: 'x', baseUrl: 'http://unused.test', fetch: fetchImpl });
+    const caller = new AbortController();
+    await c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x', signal: caller.signal });
+    expect(seen[0]).toBeInstanceOf(AbortSignal);
+    expect(seen[0]).not.toBe(caller.signal);
+  });
+
+  it('without a caller signal, a late answer after a timeout still frees the socket for the next call', async () => {
+    let lateSent!: () => void;
+    const lateAnswerSent = new Promise<void>((resolve) => (lateSent = resolve));
+    const server = await startServer((_req, res, hit) => {
+      if (hit !== 1) return json(res, 200, { hit });
+      res.on('finish', () => lateSent());
+      setTimeout(() => json(res, 200, { late: true }), 250);
+    });
+    const c = client(server, { timeoutMs: 100, retries: 0 });
+    const err = await rejection(c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' }));
+    expect(err).toBeInstanceOf(TimeoutError);
+    // Once the late answer has arrived and been read, its keep-alive socket serves the next call.
+    await lateAnswerSent;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' })).resolves.toEqual({ hit: 2 });
+    expect(server.connections).toBe(1);
+  });
+});
