@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -65,19 +64,29 @@ async function doctor(config: CollabConfig, json: boolean, print: Printer): Prom
   return report.reachable === false ? 1 : 0;
 }
 
-/** Runs the CLI; returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const print = new Printer();
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      provider: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      version: { type: 'boolean', short: 'v', default: false },
-    },
-  });
+/**
+ * Runs the CLI with `argv` (without `node` and the script); returns the exit code. Output goes to `out`,
+ * usage errors to `err` (stdout and stderr by default).
+ */
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const print = new Printer(out);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        provider: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (e) {
+    err.write(`${(e as Error).message}. Run "unicollab --help".\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.version) {
     print.line(version());
     return 0;
@@ -99,19 +108,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`Unknown command "${command}". Run "unicollab --help".\n`);
+      err.write(`Unknown command "${command}". Run "unicollab --help".\n`);
       return 2;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    // Errors are already redacted; print the class, code and message, never a stack full of internals.
-    if (CollabError.is(err)) process.stderr.write(`${err.name} (${err.code}): ${err.message}\n`);
-    else process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
