@@ -1,3 +1,4 @@
+import nock from 'nock';
 /**
  * Contract tests of the inbox notification endpoints (vendors/liveblocks.md section 3.6; ids and query
  * examples from the Python SDK README).
@@ -99,10 +100,25 @@ describe('GET /v2/users/{userId}/inbox-notifications/{inboxNotificationId}', () 
 });
 
 describe('POST /v2/inbox-notifications/{inboxNotificationId}/read', () => {
-  it('marks read with no body (the id is project-wide)', async () => {
+  it("checks the notification is the user's (GET through their inbox), then marks it read with no body", async () => {
+    const get = expectCall('GET', '/v2/users/user-123/inbox-notifications/in_abc123', 200, THREAD_NOTIFICATION);
     const seen = expectCall('POST', '/v2/inbox-notifications/in_abc123/read', 200, {});
     await expect(collab.notifications.markRead('user-123', 'in_abc123')).resolves.toBeUndefined();
+    assertSent(get, { method: 'GET', uri: '/v2/users/user-123/inbox-notifications/in_abc123' });
     assertSent(seen, { method: 'POST', uri: '/v2/inbox-notifications/in_abc123/read' });
+  });
+
+  it("never marks another user's notification: a 404 through the user's inbox is NotFoundError and nothing is written", async () => {
+    expectCall('GET', '/v2/users/mallory/inbox-notifications/in_abc123', 404, { error: 'RESOURCE_NOT_FOUND', message: 'Inbox notification not found' });
+    await expect(collab.notifications.markRead('mallory', 'in_abc123')).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('an already read notification needs no write', async () => {
+    expectCall('GET', '/v2/users/user-123/inbox-notifications/in_abc123', 200, { ...THREAD_NOTIFICATION, readAt: '2024-03-01T11:00:00.000Z' });
+    await expect(collab.notifications.markRead('user-123', 'in_abc123')).resolves.toBeUndefined();
+    expect(nock.isDone()).toBe(true);
   });
 });
 

@@ -59,7 +59,12 @@ export class LiveblocksNotificationService implements NotificationService {
     const op = 'notifications.markRead';
     this.ctx.assert(op);
     this.ctx.id(userId, 'userId', op);
-    await this.ctx.client.markNotificationRead(this.ctx.id(notificationId, 'notificationId', op), options?.signal);
+    this.ctx.id(notificationId, 'notificationId', op);
+    // Liveblocks' mark-read route takes a project-wide id and no user, so without this read through the
+    // user's own inbox a wrong userId would mark someone else's notification. A 404 here is NotFoundError.
+    const current = await this.ctx.client.getNotification(userId, notificationId, options?.signal);
+    if (current.readAt != null) return; // already read: idempotent without a write
+    await this.ctx.client.markNotificationRead(notificationId, options?.signal);
   }
 
   /** Deletes one notification (`DELETE /v2/users/{userId}/inbox-notifications/{id}`). */
