@@ -141,6 +141,23 @@ export const notificationChecks: ConformanceCheck[] = [
     },
   },
   {
+    id: 'notifications.other-user',
+    group: 'notifications',
+    name: "markRead and delete through another user's id reject with NotFoundError and leave the notification alone",
+    requires: ['notifications.trigger', 'notifications.list', 'notifications.markRead', 'notifications.delete'],
+    async run(ctx) {
+      const owner = await newUser(ctx, 'owner');
+      const intruder = await newUser(ctx, 'intruder');
+      const n = await triggerCustom(ctx, owner);
+      await expectError(() => ctx.collab.notifications.markRead(intruder, n.id), 'not_found', "notifications.markRead with another user's id");
+      await expectError(() => ctx.collab.notifications.delete(intruder, n.id), 'not_found', "notifications.delete with another user's id");
+      const still = (await allOf(ctx, owner)).find((x) => x.id === n.id);
+      assert.ok(still, "the owner's notification must still exist");
+      assert.equal(still.readAt, null, "the owner's notification must still be unread");
+      if (ctx.probe.notificationRead) assert.equal(await ctx.probe.notificationRead(owner, n.id), false, 'probe.notificationRead of the owner');
+    },
+  },
+  {
     id: 'notifications.pagination',
     group: 'notifications',
     name: 'list with a small limit visits every notification exactly once',
