@@ -1,6 +1,10 @@
-import { afterAll, describe, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
 import { ConformanceSession, groupPlan, planConformance } from './run.js';
 import type { ConformanceOptions } from './types.js';
+
+// vitest is an optional peer dependency: loaded here so that `unicollab/testing` (and `runConformance`)
+// still import without it, and `describeConformance` says what is missing instead of a module error.
+const vitest: typeof import('vitest') | undefined = await import('vitest').catch(() => undefined);
 
 /**
  * Registers the conformance suite as vitest tests: one `describe` per run, one nested `describe` per group
@@ -21,6 +25,10 @@ import type { ConformanceOptions } from './types.js';
  * ```
  */
 export function describeConformance(options: ConformanceOptions): void {
+  if (!vitest) {
+    throw new ConfigError('describeConformance runs under vitest, which is not installed: npm install -D vitest (or use runConformance)');
+  }
+  const { afterAll, describe, it } = vitest;
   describe(`unicollab conformance: ${options.name}`, async () => {
     const collab = await options.create();
     afterAll(() => collab.close());
