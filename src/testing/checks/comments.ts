@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Comment } from '../../core/model/comment.js';
 import type { CommentBody } from '../../core/model/body.js';
-import { assertBodyEqual, assertDate, describeValue, expectError, newRoom, newThread, newUser, textBody } from '../helpers.js';
+import { assertBodyEqual, assertDate, bodyWords, describeValue, expectError, newRoom, newThread, newUser, textBody } from '../helpers.js';
 import type { ConformanceCheck, ConformanceContext } from '../types.js';
 import { richBody } from './threads.js';
 
@@ -144,6 +144,22 @@ export const commentChecks: ConformanceCheck[] = [
         const text = await ctx.probe.commentText(f.roomId, f.threadId, created.id);
         assert.ok(!text?.includes(`to delete ${ctx.runId}`), `probe.commentText after delete should be gone, got ${String(text)}`);
       }
+    },
+  },
+  {
+    id: 'comments.other-thread',
+    group: 'comments',
+    name: 'a comment is reachable only through its own thread: get, edit and delete through another thread reject with NotFoundError',
+    requires: ['threads.create', 'comments.get', 'comments.edit', 'comments.delete'],
+    async run(ctx) {
+      const f = await fixture(ctx);
+      const other = await newThread(ctx, f.roomId, f.author);
+      await expectError(() => ctx.collab.comments.get(f.roomId, other.id, f.firstCommentId), 'not_found', 'comments.get through another thread');
+      await expectError(() => ctx.collab.comments.edit(f.roomId, other.id, f.firstCommentId, { body: textBody('hijacked') }), 'not_found', 'comments.edit through another thread');
+      await expectError(() => ctx.collab.comments.delete(f.roomId, other.id, f.firstCommentId), 'not_found', 'comments.delete through another thread');
+      const still = await ctx.collab.comments.get(f.roomId, f.threadId, f.firstCommentId);
+      assert.ok(!bodyWords(still.body).includes('hijacked'), 'the comment must be untouched in its own thread');
+      assert.equal(still.deletedAt, undefined, 'the comment must not be deleted');
     },
   },
   {

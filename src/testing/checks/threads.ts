@@ -206,6 +206,24 @@ export const threadChecks: ConformanceCheck[] = [
     },
   },
   {
+    id: 'threads.other-room',
+    group: 'threads',
+    name: 'a thread is reachable only through its own room: get, resolve and delete through another room reject with NotFoundError',
+    requires: ['threads.create', 'threads.get', 'threads.resolve', 'threads.delete', 'rooms.create'],
+    async run(ctx) {
+      const home = await newRoom(ctx);
+      const elsewhere = await newRoom(ctx);
+      const author = await newUser(ctx, 'author');
+      const thread = await newThread(ctx, home.id, author);
+      await expectError(() => ctx.collab.threads.get(elsewhere.id, thread.id), 'not_found', 'threads.get through another room');
+      await expectError(() => ctx.collab.threads.resolve(elsewhere.id, thread.id, { userId: author }), 'not_found', 'threads.resolve through another room');
+      await expectError(() => ctx.collab.threads.delete(elsewhere.id, thread.id), 'not_found', 'threads.delete through another room');
+      const still = await ctx.collab.threads.get(home.id, thread.id);
+      assert.equal(still.resolved, false, 'the thread must be untouched in its own room');
+      if (ctx.probe.threadResolved) assert.equal(await ctx.probe.threadResolved(home.id, thread.id), false, 'probe.threadResolved');
+    },
+  },
+  {
     id: 'threads.create-missing-room',
     group: 'threads',
     name: 'create in a missing room rejects with NotFoundError (providers with explicit rooms)',
