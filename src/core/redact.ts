@@ -67,3 +67,24 @@ export function redact<T>(value: T, depth = 0, ancestors: WeakSet<object> = new 
     ancestors.delete(value);
   }
 }
+
+/**
+ * True when any string in `value` (keys included, to a bounded depth) contains one of `secrets`.
+ * A walk with `String#includes` and no copying: cheap enough to run on every response, so that only a
+ * body that really echoes a credential pays for `redact`'s deep copy.
+ */
+export function containsSecret(value: unknown, secrets: readonly string[], depth = 0): boolean {
+  if (typeof value === 'string') {
+    for (const secret of secrets) if (value.includes(secret)) return true;
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || depth > 32) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsSecret(item, secrets, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (containsSecret(key, secrets, depth) || containsSecret((value as Record<string, unknown>)[key], secrets, depth + 1)) return true;
+  }
+  return false;
+}

@@ -10,7 +10,7 @@ import type { LiveblocksConfigSchema } from '../../core/config.js';
 import type { HttpClient } from '../../core/http/index.js';
 import { createHttpClient, httpOptionsFromConfig } from '../../core/http/index.js';
 import { UnsupportedFeatureError } from '../../core/errors.js';
-import { redact, registerSecret } from '../../core/redact.js';
+import { registerSecret } from '../../core/redact.js';
 import { TOKENS } from '../../core/tokens.js';
 import { toCollabError } from './mappers.js';
 import {
@@ -90,11 +90,12 @@ export class LiveblocksClient {
       mapError: toCollabError,
       ...httpOptionsFromConfig(config),
     };
-    const secrets = config.managementToken !== undefined ? [config.secretKey, config.managementToken] : [config.secretKey];
-    this.http = scrubbing(createHttpClient({ ...common, headers: { Authorization: `Bearer ${config.secretKey}` } }), secrets);
+    // Liveblocks never echoes a credential; DESIGN still promises no `raw` ever holds one.
+    const echoedSecrets = config.managementToken !== undefined ? [config.secretKey, config.managementToken] : [config.secretKey];
+    this.http = createHttpClient({ ...common, echoedSecrets, headers: { Authorization: `Bearer ${config.secretKey}` } });
     this.management =
       config.managementToken !== undefined
-        ? scrubbing(createHttpClient({ ...common, headers: { Authorization: `Bearer ${config.managementToken}` } }), secrets)
+        ? createHttpClient({ ...common, echoedSecrets, headers: { Authorization: `Bearer ${config.managementToken}` } })
         : undefined;
     this.projectPath = `/v2/management/projects/${enc(config.projectId ?? '')}`;
   }
@@ -460,36 +461,6 @@ export class LiveblocksClient {
     }
     return this.management;
   }
-}
-
-/**
- * Wraps a client so that a 2xx payload echoing a configured credential is redacted before it can reach
- * an entity's `raw`. Liveblocks never does this; the guarantee is DESIGN's ("no raw field ever contains a
- * secret"), and the check is a walk with `String#includes`, cheap next to a network round trip.
- */
-function scrubbing(http: HttpClient, secrets: readonly string[]): HttpClient {
-  return {
-    request: async (req: Parameters<HttpClient['request']>[0]) => {
-      const out: unknown = await http.request(req);
-      return typeof out === 'object' && out !== null && holdsSecret(out, secrets, 0) ? redact(out) : out;
-    },
-  } as HttpClient;
-}
-
-function holdsSecret(value: unknown, secrets: readonly string[], depth: number): boolean {
-  if (typeof value === 'string') {
-    for (const secret of secrets) if (value.includes(secret)) return true;
-    return false;
-  }
-  if (typeof value !== 'object' || value === null || depth > 32) return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (holdsSecret(item, secrets, depth + 1)) return true;
-    return false;
-  }
-  for (const key in value) {
-    if (holdsSecret(key, secrets, depth) || holdsSecret((value as Record<string, unknown>)[key], secrets, depth + 1)) return true;
-  }
-  return false;
 }
 
 function threadPath(roomId: string, threadId: string): string {

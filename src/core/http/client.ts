@@ -2,7 +2,7 @@ import ky from 'ky';
 import type { z } from 'zod';
 import { CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
 import type { HttpLogEntry } from '../logger.js';
-import { isSecretKey, redact, redactText, registerSecret } from '../redact.js';
+import { containsSecret, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { defaultMapError } from './map-error.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -63,6 +63,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const send = options.transport === 'ky' ? kySend(options.fetch) : fetchSend(options.fetch);
   const deadlines = new DeadlineTimer();
+  const echoedSecrets = options.echoedSecrets ?? [];
+  // Registered so that `redact` replaces them wherever they appear, not only under secret-looking names.
+  for (const secret of echoedSecrets) registerSecret(secret);
 
   async function request(req: HttpRequest<z.ZodType | undefined>): Promise<unknown> {
     const signal = req.signal;
@@ -244,7 +247,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         retryable: false,
       });
     }
-    return req.schema ? checkSchema(req, response, data) : data;
+    const out = req.schema ? checkSchema(req, response, data) : data;
+    return echoedSecrets.length > 0 && typeof out === 'object' && out !== null && !(out instanceof Failure) && containsSecret(out, echoedSecrets) ? redact(out) : out;
   }
 
   function checkSchema(req: HttpRequest<z.ZodType | undefined>, response: Response, data: unknown): unknown {

@@ -47,6 +47,11 @@ export interface HttpClientOptions {
    * (400/422 Validation, 401 Authentication, 403 Permission, 404 NotFound, 409 Conflict, 429 RateLimit, 5xx ProviderUnavailable).
    */
   mapError?: (ctx: HttpErrorContext) => CollabError | undefined;
+  /**
+   * Credentials to look for in 2xx bodies: a parsed body that contains one is returned redacted, so an
+   * API that echoes a key can never put it in an entity's `raw`. Empty by default (no walk at all).
+   */
+  echoedSecrets?: readonly string[];
   /** Names of response headers carrying the vendor request id (default `x-request-id`). */
   requestIdHeaders?: string[];
   /**

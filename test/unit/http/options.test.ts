@@ -42,3 +42,26 @@ describe('transport in a vendor config', () => {
     expect((seen[1] as Request).url).toBe('http://lb.test/v2/rooms/r');
   });
 });
+
+describe('echoedSecrets', () => {
+  const SECRET = 'plain-looking-credential-7f3a9c';
+  const answering = (body: unknown) =>
+    (async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
+
+  it('redacts a 2xx body that echoes a configured credential, even under a harmless field name', async () => {
+    const { createHttpClient } = await import('../../../src/core/http/index.js');
+    const c = createHttpClient({ provider: 'x', baseUrl: 'http://unused.test', echoedSecrets: [SECRET], fetch: answering({ id: 'r', note: `key ${SECRET}`, list: [{ [SECRET]: 1 }] }) });
+    const out = await c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' });
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+    expect(out).toMatchObject({ id: 'r' });
+  });
+
+  it('returns a body without the credential as it is (no copy), and walks nothing when none is configured', async () => {
+    const { createHttpClient } = await import('../../../src/core/http/index.js');
+    const body = { id: 'r', note: `key ${SECRET}` };
+    const clean = createHttpClient({ provider: 'x', baseUrl: 'http://unused.test', echoedSecrets: ['another-credential-0000'], fetch: answering(body) });
+    expect(await clean.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' })).toEqual(body);
+    const none = createHttpClient({ provider: 'x', baseUrl: 'http://unused.test', fetch: answering(body) });
+    expect(await none.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' })).toEqual(body);
+  });
+});
