@@ -167,15 +167,16 @@ export class VeltClient {
   }
 
   /**
-   * `POST /v2/organizations/documents/get` (§5.2). With `documentIds`, a missing id answers HTTP 500 with
-   * an array breakdown: such a call is not retried, since asking again cannot make the document exist.
+   * `POST /v2/organizations/documents/get` (§5.2), a read and so retried. With `documentIds`, a missing id
+   * answers HTTP 500 with a per-item breakdown: `mapVeltError` turns that into a non-retryable
+   * `NotFoundError` (or `PartialBatchError`), so asking again only happens for real failures.
    */
   async getDocuments(
     data: { organizationId: string; documentIds?: string[]; pageSize?: number; pageToken?: string },
     operation: string,
     options?: VeltCallOptions,
   ): Promise<VeltPage<VeltDocument>> {
-    const out = await this.call('/organizations/documents/get', data, RESULT_DATA.documents, { operation, idempotent: data.documentIds === undefined }, options);
+    const out = await this.call('/organizations/documents/get', data, RESULT_DATA.documents, { operation, idempotent: true }, options);
     return { items: out.data, nextPageToken: out.nextPageToken };
   }
 

@@ -97,6 +97,15 @@ describe('rooms.get -> POST /v2/organizations/documents/get (§5.2)', () => {
     expect(seen).toHaveLength(1);
     await collab.close();
   });
+
+  it('retries a by-id read that failed for real (UNAVAILABLE, no per-item breakdown)', async () => {
+    expectVelt('/organizations/documents/get', { error: { status: 'UNAVAILABLE', message: 'Service unavailable' } }, 503);
+    expectVelt('/organizations/documents/get', GET_OK);
+    const collab = await veltCollab({ retries: 2 });
+    await expect(collab.rooms.get('yourDocumentId')).resolves.toMatchObject({ id: 'yourDocumentId' });
+    expect(seen).toHaveLength(2);
+    await collab.close();
+  });
 });
 
 describe('rooms.list -> documents/get pagination (§1.4: `pageToken` on documents)', () => {
