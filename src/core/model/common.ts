@@ -40,11 +40,6 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Builds the zod schema of a `Page<T>`. */
-export function pageSchema<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-}
-
 /** Paging input of list methods. */
 export interface PageRequest {
   /** Maximum items in one page (provider limits apply; default is the provider's). */

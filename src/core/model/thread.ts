@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CommentBodySchema } from './body.js';
 import { CommentSchema } from './comment.js';
-import { IdSchema, MetadataPatchSchema, MetadataSchema, RawSchema } from './common.js';
+import { IdSchema, MetadataSchema, RawSchema } from './common.js';
 
 /** A comment thread in a room (Velt: a comment annotation). */
 export const ThreadSchema = z.object({
@@ -46,6 +46,3 @@ export type ThreadListQuery = z.input<typeof ThreadListQuerySchema>;
 export const ResolveThreadInputSchema = z.object({ userId: IdSchema });
 /** Input of `threads.resolve` / `threads.unresolve`. */
 export type ResolveThreadInput = z.input<typeof ResolveThreadInputSchema>;
-
-/** Input of `threads.updateMetadata`: a patch (`null` deletes a key). */
-export const ThreadMetadataPatchSchema = MetadataPatchSchema;
