@@ -51,6 +51,7 @@ export {
   WebhookVerificationError,
   ConfigError,
   PartialFailureError,
+  AbortedError,
 } from './core/errors.js';
 export type { CollabErrorCode, CollabErrorInit, PartialFailureItem } from './core/errors.js';
 export { redact, redactText } from './core/redact.js';

@@ -18,6 +18,7 @@ export type CollabErrorCode =
   | 'webhook_verification_failed'
   | 'config_error'
   | 'partial_failure'
+  | 'aborted'
   | 'collab_error';
 
 /** Fields every `CollabError` constructor takes. */
@@ -171,6 +172,23 @@ export class TimeoutError extends CollabError {
   override readonly code = 'timeout' as const;
   constructor(message: string, init: CollabErrorInit = {}) {
     super(message, { retryable: true, ...init });
+  }
+}
+
+/**
+ * The caller aborted the call through its `signal` (before it started or while it ran). `cause` is the
+ * signal's `reason`. Never retried. Every provider throws this same class for an abort.
+ */
+export class AbortedError extends CollabError {
+  override readonly code = 'aborted' as const;
+  constructor(message: string, init: CollabErrorInit = {}) {
+    super(message, { ...init, retryable: false });
+  }
+
+  /** The `AbortedError` for a signal that has aborted, naming the operation. */
+  static from(signal: AbortSignal, init: CollabErrorInit = {}): AbortedError {
+    const what = init.operation ? `${init.operation} was aborted` : 'The call was aborted';
+    return new AbortedError(`${what} by the caller's signal`, { ...init, cause: signal.reason });
   }
 }
 
