@@ -1,14 +1,15 @@
 /**
  * The Liveblocks REST v2 client: one method per vendor endpoint, nothing else (no mapping, no rules).
  * Every call goes through the shared HTTP layer (`core/http`), which owns timeouts, retries,
- * error mapping and redaction. Paths are built from `encodeURIComponent`-ed segments, like
- * `@liveblocks/node`'s `url` template, so an id containing `/` or `?` cannot change the endpoint.
+ * error mapping and redaction. Paths are built from segments encoded by core's `encodeSegment`
+ * (percent-encoded like `@liveblocks/node`'s `url` template, and dot segments refused), so no id can
+ * change the endpoint.
  */
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
 import type { LiveblocksConfigSchema } from '../../core/config.js';
 import type { HttpClient } from '../../core/http/index.js';
-import { createHttpClient, httpOptionsFromConfig } from '../../core/http/index.js';
+import { createHttpClient, encodeSegment as enc, httpOptionsFromConfig } from '../../core/http/index.js';
 import { UnsupportedFeatureError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
 import { TOKENS } from '../../core/tokens.js';
@@ -65,8 +66,6 @@ export interface LbListNotificationsQuery {
   organizationId?: string;
 }
 
-const enc = encodeURIComponent;
-
 /**
  * Liveblocks REST v2 endpoints. One instance per collab; both HTTP clients (secret key and, when
  * configured, management token) are built once, so a call allocates only its own request.
@@ -97,7 +96,8 @@ export class LiveblocksClient {
       config.managementToken !== undefined
         ? createHttpClient({ ...common, echoedSecrets, headers: { Authorization: `Bearer ${config.managementToken}` } })
         : undefined;
-    this.projectPath = `/v2/management/projects/${enc(config.projectId ?? '')}`;
+    // Without a project id the management calls are `no` and never build this path.
+    this.projectPath = config.projectId !== undefined ? `/v2/management/projects/${enc(config.projectId)}` : '';
   }
 
   // ------------------------------------------------------------------ rooms
@@ -115,7 +115,10 @@ export class LiveblocksClient {
     });
   }
 
-  /** `POST /v2/rooms[?idempotent]`: the client id makes a retry safe. */
+  /**
+   * `POST /v2/rooms[?idempotent]`. The client-chosen id makes a retry safe: a retry that meets 409 after
+   * a lost answer is our own create, so the room is fetched and returned instead of a `ConflictError`.
+   */
   createRoom(body: LbCreateRoomBody, idempotent: boolean, signal?: AbortSignal) {
     return this.http.request({
       method: 'POST',
@@ -123,6 +126,7 @@ export class LiveblocksClient {
       json: body,
       schema: LbRoomSchema,
       idempotent: true,
+      recoverConflict: () => this.getRoom(body.id, signal),
       operation: 'rooms.create',
       signal,
     });
@@ -206,14 +210,16 @@ export class LiveblocksClient {
     });
   }
 
-  /** `POST /v2/rooms/{roomId}/threads`: retried only with a client-chosen id (a 409 then means it was created). */
+  /** `POST /v2/rooms/{roomId}/threads`: retried only with a client-chosen id (a 409 on a retry then means it was created). */
   createThread(roomId: string, body: LbCreateThreadBody, signal?: AbortSignal) {
+    const id = body.id;
     return this.http.request({
       method: 'POST',
       path: '/v2/rooms/' + enc(roomId) + '/threads',
       json: body,
       schema: LbThreadSchema,
-      idempotent: body.id !== undefined,
+      idempotent: id !== undefined,
+      ...(id !== undefined ? { recoverConflict: () => this.getThread(roomId, id, signal) } : {}),
       operation: 'threads.create',
       signal,
     });

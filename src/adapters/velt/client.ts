@@ -71,9 +71,18 @@ export interface VeltPage<T> {
 
 interface CallSpec {
   operation: string;
-  /** Whether the HTTP layer may retry it (reads and absolute updates; never creates or deletes). */
+  /** Whether the HTTP layer may retry it (reads, absolute updates, creates of one client-chosen id). */
   idempotent: boolean;
+  /**
+   * A create of one client-chosen id: an `already-exists` on a retry after a lost answer is our own
+   * write, so the call resolves with an empty item map (the caller reads the item back) instead of
+   * `ConflictError`.
+   */
+  recoverConflict?: boolean;
 }
+
+/** What a recovered create resolves the HTTP call with: told apart from any vendor body by identity. */
+const RECOVERED_CREATE = { result: { data: {} } };
 
 /** Splits `ids` into chunks of at most `size` (Velt's 30-ids-per-filter cap, §1.5). */
 export function chunk<T>(ids: readonly T[], size = VELT_MAX_IDS_PER_FILTER): T[][] {
@@ -124,8 +133,10 @@ export class VeltClient {
       json: { data },
       idempotent: spec.idempotent,
       operation: spec.operation,
+      ...(spec.recoverConflict ? { recoverConflict: async () => RECOVERED_CREATE } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (body === RECOVERED_CREATE) return { data: {} as z.output<S>, nextPageToken: null };
     const envelope = rec(body);
     if (envelope && envelope.error !== undefined && envelope.error !== null) {
       throw (
@@ -157,13 +168,19 @@ export class VeltClient {
 
   // ------------------------------------------------------------------ documents (§5)
 
-  /** `POST /v2/organizations/documents/add` (§5.1). Partial failure answers HTTP 500 with per-item `details`. */
+  /**
+   * `POST /v2/organizations/documents/add` (§5.1). Partial failure answers HTTP 500 with per-item `details`.
+   * With `retrySafe` (one document with a client-chosen id: `rooms.create`) it is retried, and
+   * `already-exists` on a retry after a lost answer resolves with an empty item map.
+   */
   async addDocuments(
     data: { organizationId: string; documents: Array<{ documentId: string } & Record<string, unknown>>; createOrganization?: boolean },
     operation: string,
     options?: VeltCallOptions,
+    retrySafe = false,
   ): Promise<VeltItemMap> {
-    return (await this.call('/organizations/documents/add', data, RESULT_DATA.itemMap, { operation, idempotent: false }, options)).data;
+    const spec = { operation, idempotent: retrySafe, recoverConflict: retrySafe };
+    return (await this.call('/organizations/documents/add', data, RESULT_DATA.itemMap, spec, options)).data;
   }
 
   /**

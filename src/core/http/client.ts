@@ -1,6 +1,6 @@
 import ky from 'ky';
 import type { z } from 'zod';
-import { CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
+import { AbortedError, CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
 import type { HttpLogEntry } from '../logger.js';
 import { containsSecret, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
 import { DeadlineTimer } from './deadline-timer.js';
@@ -14,6 +14,10 @@ const DEFAULT_DEADLINE_MS = 30_000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_BACKOFF_MS = 250;
 const DEFAULT_MAX_BACKOFF_MS = 20_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** Decodes bodies as `Response.text()` does: UTF-8, a BOM dropped, bad bytes replaced. Stateless per call. */
+const utf8 = new TextDecoder();
 
 /** Sends one attempt. Both transports must reject with the abort reason when `init.signal` aborts. */
 type Send = (url: string, init: RequestInit) => Promise<Response>;
@@ -24,6 +28,25 @@ interface AttemptFailure {
   /** Whether the failure kind is worth another attempt (before idempotency and budget checks). */
   retryable: boolean;
   retryAfterMs?: number;
+  /** Whether the request may have been applied although no 2xx answer came (network error, timeout, 5xx). */
+  outcomeUnknown?: boolean;
+}
+
+/** Where one attempt's body reader is, so a timeout can cancel it (and with it the connection). */
+interface BodyState {
+  reader?: ReadableStreamDefaultReader<Uint8Array>;
+  /** Set when the attempt timed out before its response arrived: the response is cancelled on arrival. */
+  abandoned?: unknown;
+}
+
+/** A body over `maxResponseBytes`, declared (`Content-Length`) or counted while reading. */
+class ResponseTooLarge extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly declared: boolean,
+  ) {
+    super('response body too large');
+  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -32,12 +55,18 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * Creates the HTTP client an adapter uses for every vendor call (one instance per adapter).
  *
  * Policy, in short: each attempt has its own timeout (`timeoutMs`) and the whole call, retries and
- * waits included, has a deadline (`deadlineMs`). Only requests marked `idempotent` are retried, on
+ * waits included, has a deadline (`deadlineMs`). A timed-out attempt is cancelled, not abandoned: its
+ * body stream (and so its connection) is closed. Only requests marked `idempotent` are retried, on
  * 408/429/5xx (not 501/505), network errors and attempt timeouts, after exponential backoff with full
- * jitter or the server's `Retry-After` / `X-RateLimit-Retry-After`. A caller abort rejects at once with
- * the caller's `signal.reason` and is never retried. Non-2xx answers go through `mapError`, then
- * {@link defaultMapError}. Secret header values are registered for redaction, so they never reach an
- * error message, `cause` or log entry.
+ * jitter, or after the server's `Retry-After` / `X-RateLimit-Retry-After` in full when that fits the
+ * deadline (else the call fails at once). A retry of a create with a client-chosen id that meets 409
+ * after an attempt whose outcome was unknown is that create having been applied: `recoverConflict`
+ * fetches the object. Redirects are never followed: a 3xx is a `ProviderResponseError`, so neither the
+ * credentials nor the body go to another host. Bodies over `maxResponseBytes` are refused. A caller
+ * abort rejects at once with `AbortedError` (its `cause` is `signal.reason`) and is never retried.
+ * Non-2xx answers go through `mapError`, then {@link defaultMapError}. Secret header values are
+ * registered for redaction, so they never reach an error message, `cause` or log entry, and a 2xx body
+ * that echoes one is returned redacted.
  *
  * @param options - Base URL, auth headers, timeouts, retry policy, hooks.
  * @returns A client whose `request` returns the parsed (and schema-checked) body.
@@ -49,39 +78,47 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
   const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const logger = options.logger?.http ? options.logger : undefined;
   const requestIdHeaders = (options.requestIdHeaders ?? ['x-request-id']).map((h) => h.toLowerCase());
   const base = options.baseUrl.endsWith('/') ? options.baseUrl.slice(0, -1) : options.baseUrl;
 
   // Header objects are built once: on the hot path a request without extra headers reuses them as-is.
   const baseHeaders: Record<string, string> = { accept: 'application/json' };
+  // Every credential this client sends, looked for in 2xx bodies: a vendor that echoes one must not
+  // put it into an entity's mapped fields or `raw`.
+  const echoedSecrets = [...(options.echoedSecrets ?? [])];
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     baseHeaders[name.toLowerCase()] = value;
-    protectSecretHeader(name, value);
+    for (const secret of protectSecretHeader(name, value)) if (!echoedSecrets.includes(secret)) echoedSecrets.push(secret);
   }
   const jsonHeaders: Record<string, string> = { 'content-type': 'application/json', ...baseHeaders };
 
   const send = options.transport === 'ky' ? kySend(options.fetch) : fetchSend(options.fetch);
   const deadlines = new DeadlineTimer();
-  const echoedSecrets = options.echoedSecrets ?? [];
   // Registered so that `redact` replaces them wherever they appear, not only under secret-looking names.
   for (const secret of echoedSecrets) registerSecret(secret);
 
   async function request(req: HttpRequest<z.ZodType | undefined>): Promise<unknown> {
     const signal = req.signal;
-    if (signal?.aborted) throw signal.reason;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new ValidationError('options.signal', 'must be an AbortSignal', { provider, operation: req.operation });
+    }
+    if (signal?.aborted) throw AbortedError.from(signal, { provider, operation: req.operation });
     if (req.json !== undefined && req.body !== undefined) {
       throw new ValidationError('request', '`json` and `body` are exclusive', { provider, operation: req.operation });
     }
 
     const pathAndQuery = appendQuery(req.path.startsWith('/') ? req.path : '/' + req.path, req.query);
     const url = base + pathAndQuery;
-    const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: headersFor(req), signal: undefined };
+    // `manual`: a 3xx comes back as itself and is refused below, instead of taking the credentials (and,
+    // for 307/308, the body) to whatever host it names, or turning a POST into a body-less GET.
+    const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: headersFor(req), redirect: 'manual', signal: undefined };
     // A stream body can be sent only once, so such a request cannot be retried whatever its idempotency.
     let canRetry = req.idempotent && retries > 0;
     if (req.json !== undefined) init.body = JSON.stringify(req.json);
     else if (req.body !== undefined) {
-      init.body = req.body;
+      init.body = req.body as BodyInit;
       if (typeof ReadableStream !== 'undefined' && req.body instanceof ReadableStream) {
         init.duplex = 'half';
         canRetry = false;
@@ -91,15 +128,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     const started = performance.now();
     const deadlineAt = started + deadlineMs;
+    // Whether an earlier attempt may have been applied without our hearing of it.
+    let maybeApplied = false;
     for (let attempt = 1; ; attempt++) {
       const outcome = await runAttempt(req, url, init, attempt, deadlineAt, logPath);
       if (!(outcome instanceof Failure)) return outcome;
-      const { error, retryable, retryAfterMs } = outcome.failure;
+      const { error, retryable, retryAfterMs, outcomeUnknown } = outcome.failure;
+      // The create was applied by the attempt whose answer was lost: the object exists, and is ours.
+      if (maybeApplied && req.recoverConflict && error.code === 'conflict') return req.recoverConflict();
       if (!canRetry || !retryable || attempt > retries) throw error;
-      const wait = retryAfterMs !== undefined ? Math.min(retryAfterMs, maxBackoffMs) : fullJitter(attempt);
-      // Waiting past the deadline would only end in a TimeoutError that hides the real cause.
+      if (outcomeUnknown) maybeApplied = true;
+      // The server's own hint is waited in full (cutting it short only earns another 429); `maxBackoffMs`
+      // bounds our computed backoff. Waiting past the deadline would only end in a TimeoutError that
+      // hides the real cause, so the call fails now with it.
+      const wait = retryAfterMs !== undefined ? retryAfterMs : fullJitter(attempt);
       if (performance.now() + wait >= deadlineAt) throw error;
-      await sleep(wait, signal);
+      await sleep(wait, signal, provider, req.operation);
     }
   }
 
@@ -142,13 +186,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // timeouts close it).
     const controller = callerSignal ? new AbortController() : undefined;
     const hitsDeadline = remaining < timeoutMs;
+    const body: BodyState = {};
     let timedOut = false;
     let rejectOnTimeout: ((reason: unknown) => void) | undefined;
     const timer = deadlines.add(t0 + (hitsDeadline ? remaining : timeoutMs), () => {
       timedOut = true;
       const reason = new DOMException('The attempt timed out', 'TimeoutError');
-      if (controller) controller.abort(reason);
-      else rejectOnTimeout?.(reason);
+      if (controller) {
+        controller.abort(reason);
+        return;
+      }
+      rejectOnTimeout?.(reason);
+      // Without a signal the exchange is cancelled through its body: at once when it is being read, or
+      // as soon as the headers arrive. Cancelling the body stream closes the connection, so a timed-out
+      // download stops instead of running on in the background.
+      body.abandoned = reason;
+      body.reader?.cancel(reason).catch(ignore);
     });
     const onCallerAbort = () => controller?.abort(callerSignal?.reason);
     if (controller) callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -161,11 +214,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // is always read to the end so the keep-alive connection goes back to the pool.
       if (controller) {
         response = await send(url, init);
-        text = await response.text();
+        text = await readBody(response, body);
       } else {
-        const exchange = send(url, init).then(async (r) => {
+        const exchange = send(url, init).then((r) => {
           response = r;
-          return r.text();
+          return readBody(r, body);
         });
         // A rejection after the timeout settled this promise is ignored here, so it is never unhandled.
         text = await new Promise<string>((resolve, reject) => {
@@ -176,14 +229,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (err) {
       if (callerSignal?.aborted) {
         if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, 'aborted');
-        throw callerSignal.reason;
+        throw AbortedError.from(callerSignal, { provider, operation: req.operation });
       }
       const failure = new Failure(
-        !timedOut
-          ? { error: networkError(req, err), retryable: true }
-          : hitsDeadline
-            ? { error: deadlineError(req, err), retryable: false }
-            : { error: attemptTimeoutError(req, attempt, err), retryable: true },
+        err instanceof ResponseTooLarge && !timedOut
+          ? { error: tooLargeError(req, response as Response, err), retryable: false }
+          : !timedOut
+            ? { error: networkError(req, err), retryable: true, outcomeUnknown: true }
+            : hitsDeadline
+              ? { error: deadlineError(req, err), retryable: false, outcomeUnknown: true }
+              : { error: attemptTimeoutError(req, attempt, err), retryable: true, outcomeUnknown: true },
       );
       if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, failure.failure.error.code);
       return failure;
@@ -193,11 +248,87 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     // Parsing stays outside the try above: a throwing schema transform or mapError hook is a bug to
     // surface, not a network error to retry.
-    const answered = response as Response; // set before text() resolved
+    const answered = response as Response; // set before the body was read
     const status = answered.status;
-    const outcome = status >= 200 && status < 300 ? parseSuccess(req, answered, text) : new Failure(httpFailure(req, answered, text));
+    const outcome =
+      status >= 200 && status < 300
+        ? parseSuccess(req, answered, text)
+        : new Failure(status >= 300 && status < 400 ? redirectFailure(req, answered, url) : httpFailure(req, answered, text));
     if (logger) logAttempt(req, logPath, status, t0, attempt, answered, outcome instanceof Failure ? outcome.failure.error.code : undefined);
     return outcome;
+  }
+
+  /**
+   * Reads a body to the end as text, refusing one over `maxResponseBytes` (declared or counted) before
+   * it is buffered. The reader is left in `state` so a timeout can cancel it.
+   */
+  async function readBody(response: Response, state: BodyState): Promise<string> {
+    const stream = response.body;
+    if (state.abandoned !== undefined) {
+      stream?.cancel(state.abandoned).catch(ignore);
+      throw state.abandoned;
+    }
+    const declared = response.headers.get('content-length');
+    if (declared !== null && Number(declared) > maxResponseBytes) {
+      stream?.cancel().catch(ignore);
+      throw new ResponseTooLarge(Number(declared), true);
+    }
+    if (stream === null) return '';
+    const reader = stream.getReader();
+    state.reader = reader;
+    let first: Uint8Array | undefined;
+    let rest: Uint8Array[] | undefined;
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxResponseBytes) {
+        reader.cancel().catch(ignore);
+        throw new ResponseTooLarge(total, false);
+      }
+      if (first === undefined) first = value;
+      else (rest ??= []).push(value);
+    }
+    if (state.abandoned !== undefined) throw state.abandoned;
+    if (first === undefined) return '';
+    if (rest === undefined) return utf8.decode(first);
+    const all = new Uint8Array(total);
+    all.set(first, 0);
+    let offset = first.byteLength;
+    for (const chunk of rest) {
+      all.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return utf8.decode(all);
+  }
+
+  function redirectFailure(req: HttpRequest<z.ZodType | undefined>, response: Response, url: string): AttemptFailure {
+    const location = response.headers.get('location');
+    let target = 'no Location';
+    if (location !== null) {
+      try {
+        // The host only: a query may carry a signed token, and the path is the vendor's business.
+        target = new URL(location, url).host || 'an unparsable Location';
+      } catch {
+        target = 'an unparsable Location';
+      }
+    }
+    return {
+      error: new ProviderResponseError(
+        `${provider} answered ${req.operation} with HTTP ${response.status}, a redirect to ${target}; redirects are never followed, so nothing was sent there and the call did not happen (check baseUrl)`,
+        errorInit(req, response),
+      ),
+      retryable: false,
+    };
+  }
+
+  function tooLargeError(req: HttpRequest<z.ZodType | undefined>, response: Response, err: ResponseTooLarge): ProviderResponseError {
+    const size = err.declared ? `declares ${err.bytes} bytes` : `passed ${maxResponseBytes} bytes`;
+    return new ProviderResponseError(
+      `${provider} answered ${req.operation} (HTTP ${response.status}) with a body that ${size}, over the ${maxResponseBytes}-byte limit (maxResponseBytes); it was not read`,
+      errorInit(req, response),
+    );
   }
 
   /** Reports one attempt. Built field by field so nothing but these fields (never headers) can slip in. */
@@ -248,7 +379,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     }
     const out = req.schema ? checkSchema(req, response, data) : data;
-    return echoedSecrets.length > 0 && typeof out === 'object' && out !== null && !(out instanceof Failure) && containsSecret(out, echoedSecrets) ? redact(out) : out;
+    return typeof out === 'object' && out !== null && !(out instanceof Failure) && echoesSecret(text, out) ? redact(out) : out;
+  }
+
+  /**
+   * Whether a 2xx body carries one of this client's credentials. A substring search of the raw text
+   * is enough unless the body uses JSON escapes (`\/`, `\u0073`...), which could spell a secret
+   * differently: only then are the parsed strings walked.
+   */
+  function echoesSecret(text: string, parsed: object): boolean {
+    if (echoedSecrets.length === 0) return false;
+    for (const secret of echoedSecrets) if (text.includes(secret)) return true;
+    return text.includes('\\') && containsSecret(parsed, echoedSecrets);
   }
 
   function checkSchema(req: HttpRequest<z.ZodType | undefined>, response: Response, data: unknown): unknown {
@@ -293,12 +435,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     const error = mapped ? fillContext(mapped, req.operation, status, ctx.requestId) : defaultMapError(ctx, response.statusText);
     // The adapter's mapping knows the vendor: e.g. Velt answers 500 for a missing document, which must not be retried.
-    return { error, retryable: mapped ? mapped.retryable : isRetryableStatus(status), retryAfterMs: ctx.retryAfterMs };
+    // A 5xx may come from a gateway that had passed the request on: whether it was applied is unknown.
+    return { error, retryable: mapped ? mapped.retryable : isRetryableStatus(status), retryAfterMs: ctx.retryAfterMs, outcomeUnknown: status >= 500 };
   }
 
   function errorInit(req: HttpRequest<z.ZodType | undefined>, response: Response) {
     return { provider, operation: req.operation, status: response.status, requestId: requestIdOf(response.headers) };
   }
+
 
   function requestIdOf(headers: Headers): string | undefined {
     for (const name of requestIdHeaders) {
@@ -313,7 +457,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     e.provider ??= provider;
     e.operation ??= operation;
     e.status ??= status;
-    e.requestId ??= requestId;
+    e.requestId ??= requestId === undefined ? undefined : redactText(requestId);
     return error;
   }
 
@@ -350,6 +494,10 @@ class Failure {
   constructor(readonly failure: AttemptFailure) {}
 }
 
+function ignore(): void {
+  // A cancel that fails has nothing left to cancel.
+}
+
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
@@ -366,23 +514,29 @@ function parseErrorBody(text: string): unknown {
   return redactText(text);
 }
 
-/** Registers the value of a secret-named header, and the credential after its auth scheme, for redaction. */
-function protectSecretHeader(name: string, value: string): void {
-  if (!isSecretKey(name)) return;
-  registerSecret(value);
+/**
+ * Registers the value of a secret-named header, and the credential after its auth scheme, for
+ * redaction; returns them (empty for a header that is not secret).
+ */
+function protectSecretHeader(name: string, value: string): string[] {
+  if (!isSecretKey(name)) return [];
+  const secrets = [value];
   const space = value.indexOf(' ');
-  if (space > 0) registerSecret(value.slice(space + 1).trim());
+  if (space > 0) secrets.push(value.slice(space + 1).trim());
+  const kept = secrets.filter((s) => s.length >= 6);
+  for (const secret of kept) registerSecret(secret);
+  return kept;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined, provider: string, operation: string): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason);
+      reject(AbortedError.from(signal, { provider, operation }));
       return;
     }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(AbortedError.from(signal as AbortSignal, { provider, operation }));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

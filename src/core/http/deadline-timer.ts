@@ -42,15 +42,20 @@ export class DeadlineTimer {
     this.timer = undefined;
     this.armedAt = Infinity;
     const now = performance.now();
+    let due: DeadlineEntry[] | undefined;
     let next = Infinity;
     for (const entry of this.pending) {
-      if (entry.at <= now) {
-        this.pending.delete(entry);
-        entry.fire();
-      } else if (entry.at < next) {
-        next = entry.at;
-      }
+      if (entry.at <= now) (due ??= []).push(entry);
+      else if (entry.at < next) next = entry.at;
     }
-    if (next !== Infinity) this.arm(next);
+    if (due) {
+      // Fired in deadline order (the Set is in insertion order), each removed first so a callback
+      // that adds or removes entries sees a consistent set.
+      due.sort((a, b) => a.at - b.at);
+      for (const entry of due) this.pending.delete(entry);
+      for (const entry of due) entry.fire();
+    }
+    // A callback may have added an entry earlier than `next` (it re-armed the timer itself then).
+    if (next !== Infinity && next < this.armedAt) this.arm(next);
   }
 }

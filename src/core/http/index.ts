@@ -5,6 +5,6 @@
 export { createHttpClient } from './client.js';
 export { defaultMapError, vendorMessage, vendorCode, cleanErrorText } from './map-error.js';
 export { parseRetryAfter } from './retry-after.js';
-export { encodePath, appendQuery, redactPathForLog } from './url.js';
-export type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest } from './types.js';
+export { encodePath, encodeSegment, appendQuery, redactPathForLog } from './url.js';
+export type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest, HttpRequestBody } from './types.js';
 export { httpOptionsFromConfig, type ConfigHttpOptions } from './options.js';

@@ -36,8 +36,16 @@ export interface HttpClientOptions {
   retries?: number;
   /** Base backoff in ms for exponential backoff with full jitter (default 250). */
   backoffMs?: number;
-  /** Maximum wait between attempts, including `Retry-After` (default 20 000 ms). */
+  /**
+   * Maximum computed backoff between attempts (default 20 000 ms). A server's `Retry-After` is waited
+   * in full when it fits the deadline; when it does not, the call fails at once with the answer's error.
+   */
   maxBackoffMs?: number;
+  /**
+   * Largest response body read, in bytes (default 10 MiB). A larger body (by `Content-Length`, or
+   * counted while streaming) is cancelled unread and the call fails with `ProviderResponseError`.
+   */
+  maxResponseBytes?: number;
   /** `fetch` override. */
   fetch?: typeof fetch;
   /** Logger hook. */
@@ -63,6 +71,12 @@ export interface HttpClientOptions {
   transport?: 'fetch' | 'ky';
 }
 
+/**
+ * A raw request body: what `fetch` accepts, spelled without the DOM lib so the published types
+ * compile in a plain Node project.
+ */
+export type HttpRequestBody = string | ArrayBuffer | Uint8Array | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array>;
+
 /** One request. */
 export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
   /** HTTP method. */
@@ -74,7 +88,7 @@ export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
   /** JSON body. */
   json?: unknown;
   /** Raw body (binary uploads); exclusive with `json`. */
-  body?: BodyInit;
+  body?: HttpRequestBody;
   /** Extra headers for this request. */
   headers?: Record<string, string>;
   /** Schema the 2xx JSON body must match; a mismatch is `ProviderResponseError` with the path of the first bad field. */
@@ -85,6 +99,13 @@ export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
   operation: string;
   /** Abort signal from the caller. */
   signal?: AbortSignal;
+  /**
+   * For a create with a client-chosen id (so `idempotent`): when a retry answers 409 after an attempt
+   * whose outcome was unknown (network error, timeout, 5xx), that attempt created the object and only
+   * its answer was lost. The call then resolves with this function's result (fetch the object) instead
+   * of failing with `ConflictError`. A 409 on the first attempt is a real conflict and still throws.
+   */
+  recoverConflict?: () => Promise<unknown>;
   /** How to read a 2xx body: `json` (default; an empty body gives `undefined`), `text`, `empty` (body ignored). */
   responseType?: 'json' | 'text' | 'empty';
 }

@@ -1,8 +1,33 @@
+import { ValidationError } from '../errors.js';
 import { isSecretKey, redactText } from '../redact.js';
 
 /**
- * Joins path segments, percent-encoding each one with `encodeURIComponent`, so an id containing
- * `/`, `?`, `#` or spaces cannot change which endpoint is called.
+ * A segment that URL normalisation (WHATWG, RFC 3986 §5.2.4) removes or turns into a step up: `.`,
+ * `..`, and their percent-encoded spellings. Core id validation rejects such ids first, naming the
+ * field; this is the second line of defence, for paths built from anything else.
+ */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Percent-encodes one path segment with `encodeURIComponent`, so an id containing `/`, `?`, `#` or
+ * spaces cannot change which endpoint is called. A dot segment, an empty segment or text that is not
+ * well-formed Unicode (a lone surrogate) is a `ValidationError`, never a path that escapes its place
+ * or a raw `URIError`.
+ */
+export function encodeSegment(segment: string | number): string {
+  const text = String(segment);
+  if (text === '' || DOT_SEGMENT.test(text)) {
+    throw new ValidationError('path', `${JSON.stringify(text)} cannot be a path segment: it would change which resource is addressed`);
+  }
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    throw new ValidationError('path', 'a path segment must be well-formed Unicode (it contains a lone surrogate)');
+  }
+}
+
+/**
+ * Joins path segments, each encoded by {@link encodeSegment}.
  *
  * @example encodePath('v2', 'rooms', 'a/b c') // => '/v2/rooms/a%2Fb%20c'
  * @param segments - Raw path segments; numbers are stringified.
@@ -10,8 +35,16 @@ import { isSecretKey, redactText } from '../redact.js';
  */
 export function encodePath(...segments: Array<string | number>): string {
   let out = '';
-  for (const segment of segments) out += '/' + encodeURIComponent(String(segment));
+  for (const segment of segments) out += '/' + encodeSegment(segment);
   return out;
+}
+
+function encodeQueryPart(text: string, key: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    throw new ValidationError(`query.${key}`, 'must be well-formed Unicode (it contains a lone surrogate)');
+  }
 }
 
 /**
@@ -25,7 +58,7 @@ export function appendQuery(path: string, query: Record<string, string | number 
   for (const key in query) {
     const value = query[key];
     if (value === undefined) continue;
-    out += sep + encodeURIComponent(key) + '=' + encodeURIComponent(String(value));
+    out += sep + encodeQueryPart(key, key) + '=' + encodeQueryPart(String(value), key);
     sep = '&';
   }
   return out;

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  AbortedError,
   AuthenticationError,
   CollabError,
   ConflictError,
@@ -248,11 +249,12 @@ describe('retries', () => {
     expect(hits).toBe(1);
   });
 
-  it('an already aborted signal rejects with its reason before any request', async () => {
+  it('an already aborted signal rejects with AbortedError (cause: its reason) before any request', async () => {
     const scope = nock(BASE).get('/r').reply(200, {});
     const reason = new Error('user left');
     const err = await rejection(client().request({ method: 'GET', path: '/r', idempotent: true, operation: 'x', signal: AbortSignal.abort(reason) }));
-    expect(err).toBe(reason);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect((err as Error).cause).toBe(reason);
     expect(scope.isDone()).toBe(false);
   });
 });

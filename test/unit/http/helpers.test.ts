@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/core/errors.js';
 import { appendQuery, cleanErrorText, encodePath, parseRetryAfter, redactPathForLog, vendorCode, vendorMessage } from '../../../src/core/http/index.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -32,7 +33,16 @@ describe('parseRetryAfter', () => {
 describe('encodePath / appendQuery', () => {
   it('encodes each segment so ids cannot change the route', () => {
     expect(encodePath('v2', 'rooms', 'a/b c?#', 42)).toBe('/v2/rooms/a%2Fb%20c%3F%23/42');
-    expect(encodePath('..')).toBe('/..');
+  });
+
+  it('refuses segments that URL normalisation would collapse, empty ones and lone surrogates', () => {
+    for (const bad of ['.', '..', '%2e', '%2E%2e', '.%2E', '']) {
+      expect(() => encodePath('v2', 'rooms', bad), bad).toThrow(ValidationError);
+    }
+    expect(() => encodePath('rooms', 'a\uD800b')).toThrow(ValidationError);
+    expect(() => appendQuery('/x', { q: 'a\uDC00' })).toThrow(/query\.q/);
+    // Dots inside a longer segment are ordinary characters.
+    expect(encodePath('...', 'a..b', '.x')).toBe('/.../a..b/.x');
   });
 
   it('encodes query keys and values, skips undefined, appends to an existing query', () => {

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NetworkError, NotFoundError, TimeoutError } from '../../../src/core/errors.js';
+import { AbortedError, NetworkError, NotFoundError, TimeoutError } from '../../../src/core/errors.js';
 import type { HttpLogEntry } from '../../../src/core/logger.js';
 import { createHttpClient, type HttpClientOptions } from '../../../src/core/http/index.js';
 
@@ -145,15 +145,17 @@ describe('timeouts', () => {
 });
 
 describe('caller abort', () => {
-  it('an abort mid-request rejects promptly with the AbortError and is not retried', async () => {
+  it('an abort mid-request rejects promptly with AbortedError (cause: the signal reason) and is not retried', async () => {
     const server = await startServer(hang);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const err = await rejection(
       client(server, { retries: 3 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: controller.signal }),
     );
-    expect(err).toBe(controller.signal.reason);
-    expect((err as Error).name).toBe('AbortError');
+    expect(err).toBeInstanceOf(AbortedError);
+    expect((err as AbortedError).code).toBe('aborted');
+    expect((err as Error).cause).toBe(controller.signal.reason);
+    expect(((err as Error).cause as Error).name).toBe('AbortError');
     expect(server.hits).toBe(1);
   });
 
@@ -166,7 +168,8 @@ describe('caller abort', () => {
     const reason = new Error('navigated away');
     setTimeout(() => controller.abort(reason), 100);
     const err = await rejection(client(server).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: controller.signal }));
-    expect(err).toBe(reason);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect((err as Error).cause).toBe(reason);
     expect(server.hits).toBe(1);
   });
 });
@@ -209,7 +212,8 @@ describe.each(['fetch', 'ky'] as const)('the same fault policy through the %s tr
     const aborted = await rejection(
       client(hung, { transport, retries: 3 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x', signal: controller.signal }),
     );
-    expect(aborted).toBe(reason);
+    expect(aborted).toBeInstanceOf(AbortedError);
+    expect((aborted as Error).cause).toBe(reason);
     expect(hung.hits).toBe(2);
   });
 });

@@ -44,6 +44,9 @@ export class VeltRoomService implements RoomService {
         { organizationId: org, documents: [document], ...(this.ctx.config.createMissing ? { createOrganization: true } : {}) },
         op,
         this.ctx.call(options),
+        // The documentId is ours, so the create is retried like on every provider: `already-exists` on a
+        // retry after a lost answer is our own create, and the room is read back below.
+        true,
       );
       assertBatchSucceeded(result, op);
     } catch (err) {
