@@ -63,11 +63,12 @@ export class CollabError extends Error {
   constructor(message: string, init: CollabErrorInit = {}) {
     super(redactText(message), init.cause === undefined ? undefined : { cause: redactCause(init.cause) });
     this.name = new.target.name;
-    this.provider = init.provider;
-    this.operation = init.operation;
+    // Every text field is redacted like the message: a vendor can echo a key in any header or field.
+    this.provider = redactOptional(init.provider);
+    this.operation = redactOptional(init.operation);
     this.status = init.status;
-    this.requestId = init.requestId;
-    this.vendorCode = init.vendorCode;
+    this.requestId = redactOptional(init.requestId);
+    this.vendorCode = redactOptional(init.vendorCode);
     this.retryable = init.retryable ?? false;
     Object.defineProperty(this, BRAND, { value: true });
   }
@@ -77,20 +78,19 @@ export class CollabError extends Error {
     return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
   }
 
-  /** A JSON view without secrets (for logs). */
+  /**
+   * A JSON view without secrets (for logs): `name`, `message` and every own field (a subclass's too),
+   * each redacted again, so a field set after construction cannot leak either.
+   */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      provider: this.provider,
-      operation: this.operation,
-      status: this.status,
-      requestId: this.requestId,
-      vendorCode: this.vendorCode,
-      retryable: this.retryable,
-    };
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: redactText(this.message) };
+    for (const [key, value] of Object.entries(this)) if (key !== 'name' && key !== 'code' && key !== 'message') out[key] = redact(value);
+    return out;
   }
+}
+
+function redactOptional(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : redactText(text);
 }
 
 function redactCause(cause: unknown): unknown {
@@ -115,8 +115,8 @@ export class ValidationError extends CollabError {
   readonly issues: ReadonlyArray<{ field: string; message: string }>;
   constructor(field: string, message: string, init: CollabErrorInit & { issues?: Array<{ field: string; message: string }> } = {}) {
     super(`Invalid ${field}: ${message}`, init);
-    this.field = field;
-    this.issues = init.issues ?? [{ field, message }];
+    this.field = redactText(field);
+    this.issues = redact(init.issues ?? [{ field, message }]);
   }
 }
 
@@ -185,10 +185,16 @@ export class AbortedError extends CollabError {
     super(message, { ...init, retryable: false });
   }
 
-  /** The `AbortedError` for a signal that has aborted, naming the operation. */
+  /**
+   * The `AbortedError` for a signal that has aborted, naming the operation. Its `cause` is the
+   * signal's `reason` itself (the caller's own value, so it is not copied or redacted), letting a
+   * caller tell its own aborts apart.
+   */
   static from(signal: AbortSignal, init: CollabErrorInit = {}): AbortedError {
     const what = init.operation ? `${init.operation} was aborted` : 'The call was aborted';
-    return new AbortedError(`${what} by the caller's signal`, { ...init, cause: signal.reason });
+    const err = new AbortedError(`${what} by the caller's signal`, { ...init, cause: undefined });
+    Object.defineProperty(err, 'cause', { value: signal.reason, writable: true, configurable: true, enumerable: false });
+    return err;
   }
 }
 
@@ -199,7 +205,7 @@ export class ProviderResponseError extends CollabError {
   readonly path?: string;
   constructor(message: string, init: CollabErrorInit & { path?: string } = {}) {
     super(message, init);
-    this.path = init.path;
+    this.path = redactOptional(init.path);
   }
 }
 
@@ -228,7 +234,7 @@ export class ConfigError extends CollabError {
   readonly envVar?: string;
   constructor(message: string, init: CollabErrorInit & { field?: string; envVar?: string } = {}) {
     super(message, init);
-    this.field = init.field;
+    this.field = redactOptional(init.field);
     this.envVar = init.envVar;
   }
 }
@@ -256,12 +262,7 @@ export class PartialFailureError extends CollabError {
   readonly written: readonly string[];
   constructor(message: string, failed: PartialFailureItem[], written: string[], init: CollabErrorInit = {}) {
     super(message, { retryable: false, ...init });
-    this.failed = failed.map((f) => ({ ...f }));
-    this.written = [...written];
-  }
-
-  /** The base JSON view plus `failed` and `written` (ids and vendor messages only, never payloads). */
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), failed: this.failed, written: this.written };
+    this.failed = redact(failed.map((f) => ({ ...f })));
+    this.written = redact([...written]);
   }
 }

@@ -29,6 +29,16 @@ export function registerSecret(secret: string | undefined): void {
   if (secret && secret.length >= 6) extraSecrets.add(secret);
 }
 
+/**
+ * The literal secrets registered so far in this process (a copy). For leak tests that scan output for
+ * them; not part of the public API.
+ *
+ * @internal
+ */
+export function registeredSecrets(): string[] {
+  return [...extraSecrets];
+}
+
 /** Returns `text` with every known secret shape and every registered secret replaced by `[REDACTED]`. */
 export function redactText(text: string): string {
   let out = text;
@@ -87,4 +97,37 @@ export function containsSecret(value: unknown, secrets: readonly string[], depth
     if (containsSecret(key, secrets, depth) || containsSecret((value as Record<string, unknown>)[key], secrets, depth + 1)) return true;
   }
   return false;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Makes an object (a parsed config) safe to print: its secret fields are registered for redaction,
+ * and `JSON.stringify` and `util.inspect` of it show `[REDACTED]` in their place. The object keeps
+ * its real values for the code that reads them. The two hooks are non-enumerable, so spreading or
+ * iterating the object is unchanged.
+ *
+ * @param target - The object to protect (changed in place and returned).
+ * @param secretFields - Names of its fields that hold secrets (a string or a list of strings).
+ */
+export function hideSecrets<T extends object>(target: T, secretFields: ReadonlySet<string>): T {
+  for (const field of secretFields) {
+    const value = (target as Record<string, unknown>)[field];
+    if (typeof value === 'string') registerSecret(value);
+    else if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') registerSecret(v);
+  }
+  const view = (): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(target)) {
+      out[key] = value === undefined ? undefined : secretFields.has(key) || isSecretKey(key) ? REDACTED : typeof value === 'function' ? '[Function]' : redact(value);
+    }
+    return out;
+  };
+  Object.defineProperty(target, 'toJSON', { value: view, enumerable: false, configurable: true });
+  Object.defineProperty(target, INSPECT, {
+    value: (depth: number, options: object, inspect: (v: unknown, o: object) => string) => (typeof inspect === 'function' ? inspect(view(), options) : view()),
+    enumerable: false,
+    configurable: true,
+  });
+  return target;
 }
