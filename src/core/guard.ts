@@ -1,4 +1,7 @@
 import { assertCapability, type CapabilityDeclaration, type CapabilityKey } from './capabilities.js';
+import { AbortedError, CollabError, ValidationError } from './errors.js';
+import { METHOD_ARGUMENTS } from './model/arguments.js';
+import { validateArguments } from './validation.js';
 
 /** A method's capability, or the capabilities it may need depending on its arguments (`keys` lists them all). */
 type Rule = CapabilityKey | { keys: readonly CapabilityKey[]; pick: (args: unknown[]) => CapabilityKey[] };
@@ -41,36 +44,65 @@ export const METHOD_CAPABILITIES: Record<string, Record<string, Rule>> = {
 
 function withMetadataFilter(key: CapabilityKey, query: unknown): CapabilityKey[] {
   const metadata = (query as { metadata?: Record<string, unknown> } | undefined)?.metadata;
-  return metadata && Object.keys(metadata).length > 0 ? [key, 'rooms.metadataFilter'] : [key];
+  return metadata && typeof metadata === 'object' && Object.keys(metadata).length > 0 ? [key, 'rooms.metadataFilter'] : [key];
 }
 
 function withAccess(key: CapabilityKey, input: unknown): CapabilityKey[] {
   return (input as { access?: unknown } | undefined)?.access !== undefined ? [key, 'rooms.access'] : [key];
 }
 
+/** The capability check of one method, or `undefined` when none of its capabilities is `no`. */
+function capabilityCheck(rule: Rule | undefined, provider: string, declaration: CapabilityDeclaration): ((args: unknown[]) => void) | undefined {
+  if (rule === undefined) return undefined;
+  const possible = typeof rule === 'string' ? [rule] : rule.keys;
+  if (possible.every((key) => declaration.levels[key] !== 'no')) return undefined;
+  const keysFor =
+    typeof rule === 'string'
+      ? () => possible
+      : (args: unknown[]) => {
+          try {
+            return rule.pick(args);
+          } catch {
+            // Unreadable arguments: check the method's own capability; validation then names the bad field.
+            return possible.slice(0, 1);
+          }
+        };
+  return (args) => {
+    for (const key of keysFor(args)) assertCapability(provider, declaration, key);
+  };
+}
+
 /**
- * Wraps a service so every method first checks its capability and throws `UnsupportedFeatureError`
- * before the adapter runs (so before any I/O). Methods of capabilities that are `yes` or `partial`
- * are passed through unwrapped, so the hot path pays nothing.
+ * Wraps a service so every method of the tables (`METHOD_CAPABILITIES`, `METHOD_ARGUMENTS`) first
+ * checks, before the adapter runs (so before any I/O): its capability (`UnsupportedFeatureError`), its
+ * options (`ValidationError` for a bad `signal`/`tenantId`, `AbortedError` for a signal that has
+ * already aborted), then its arguments against the core schemas (`ValidationError` naming the field).
+ * The caller's own arguments go on to the adapter, not the parsed copies, so behaviour is unchanged for
+ * valid input. `iterate` reports a failure from its first `next()`, and stops with `AbortedError` when
+ * the caller's signal aborts part-way, on every provider. Other members pass through.
  */
 export function guardService<T extends object>(group: string, service: T, provider: string, declaration: CapabilityDeclaration): T {
-  const rules = METHOD_CAPABILITIES[group];
-  if (!rules) return service;
+  const rules = METHOD_CAPABILITIES[group] ?? {};
+  const shapes = METHOD_ARGUMENTS[group] ?? {};
   const overrides = new Map<PropertyKey, unknown>();
-  for (const [method, rule] of Object.entries(rules)) {
+  for (const method of new Set([...Object.keys(rules), ...Object.keys(shapes)])) {
     const original = (service as Record<string, unknown>)[method];
     if (typeof original !== 'function') continue;
     const fn = original as (...args: unknown[]) => unknown;
-    const possible = typeof rule === 'string' ? [rule] : rule.keys;
-    if (possible.every((key) => declaration.levels[key] !== 'no')) continue;
-    const keysFor = typeof rule === 'string' ? () => possible : rule.pick;
+    const checkCapability = capabilityCheck(rules[method], provider, declaration);
+    const shape = shapes[method];
+    const context = { operation: `${group}.${method}`, provider };
     overrides.set(method, (...args: unknown[]) => {
       try {
-        for (const key of keysFor(args)) assertCapability(provider, declaration, key);
+        checkCapability?.(args);
+        if (shape) validateArguments(shape, args, context);
       } catch (err) {
-        return method === 'iterate' ? failingIterable(err) : Promise.reject(err);
+        // Validation throws only CollabErrors; anything else is a bug there, still reported as one.
+        const failure = CollabError.is(err) ? err : new ValidationError('input', 'could not be validated', { ...context, cause: err });
+        return method === 'iterate' ? failingIterable(failure) : Promise.reject(failure);
       }
-      return fn.apply(service, args);
+      const result = fn.apply(service, args);
+      return method === 'iterate' && shape ? abortable(result as AsyncIterable<unknown>, signalOf(args[shape.args.length]), context) : result;
     });
   }
   if (group === 'webhooks') {
@@ -90,6 +122,38 @@ export function guardService<T extends object>(group: string, service: T, provid
       return b;
     },
   });
+}
+
+/** The caller's signal, from options that validation has already accepted. */
+function signalOf(options: unknown): AbortSignal | undefined {
+  return (options as { signal?: AbortSignal } | undefined)?.signal;
+}
+
+/**
+ * An iteration that stops with `AbortedError` once the caller's signal aborts, even between pages and
+ * on providers whose pages need no I/O (memory), and releases the adapter's iterator when it does.
+ */
+function abortable<T>(iterable: AsyncIterable<T>, signal: AbortSignal | undefined, context: { operation: string; provider: string }): AsyncIterable<T> {
+  if (!signal) return iterable;
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = iterable[Symbol.asyncIterator]();
+      const stop = async (): Promise<never> => {
+        await inner.return?.();
+        throw AbortedError.from(signal, context);
+      };
+      return {
+        next: async () => {
+          if (signal.aborted) return stop();
+          const step = await inner.next();
+          // An adapter that does no I/O would otherwise hand out an item after the abort.
+          if (signal.aborted && !step.done) return stop();
+          return step;
+        },
+        return: async (value?: unknown) => (inner.return ? inner.return(value) : { done: true as const, value: value as T }),
+      };
+    },
+  };
 }
 
 function failingIterable(err: unknown): AsyncIterable<never> {

@@ -1,22 +1,38 @@
 import type { Metadata, MetadataPatch } from './model/common.js';
 
-/** Applies a metadata patch: `null` deletes a key, other values set it, absent keys are kept. Returns a new object. */
+/**
+ * Applies a metadata patch: `null` deletes a key, other values set it, absent keys are kept. Returns a
+ * new object. Only own keys count, on both sides, and the result is built with defined properties, so
+ * a key such as `__proto__` is kept as data (or deleted) instead of replacing the result's prototype.
+ * (Input schemas refuse reserved keys; this stays safe for data that did not pass through them.)
+ */
 export function applyMetadataPatch(current: Metadata, patch: MetadataPatch): Metadata {
-  const next: Metadata = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
+  const next: Metadata = {};
+  for (const key of Object.keys(current)) {
+    if (Object.hasOwn(patch, key) && patch[key] === null) continue;
+    define(next, key, current[key]!);
+  }
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    if (value !== null && value !== undefined) define(next, key, value);
   }
   return next;
+}
+
+function define(target: Metadata, key: string, value: Metadata[string]): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**
  * The core metadata filter semantics, for adapters that filter on their side: every key of `filter`
  * must equal the value (as a string, so `1` matches `'1'`); a string list matches when it contains it.
+ * Only own keys of `metadata` match: `{ constructor: '...' }` never matches an inherited member.
  */
 export function matchesMetadata(metadata: Metadata, filter: Record<string, string> | undefined): boolean {
   if (!filter) return true;
-  for (const [key, expected] of Object.entries(filter)) {
+  for (const key of Object.keys(filter)) {
+    const expected = filter[key]!;
+    if (!Object.hasOwn(metadata, key)) return false;
     const actual = metadata[key];
     if (actual === undefined) return false;
     if (Array.isArray(actual) ? !actual.includes(expected) : String(actual) !== expected) return false;

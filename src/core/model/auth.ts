@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { IdSchema } from './common.js';
+import { IdSchema, RESERVED_RECORD_KEYS, safeRecord } from './common.js';
+import { jsonObject } from './json.js';
 
 /** Input of `auth.issueToken`. */
 export const IssueTokenInputSchema = z.object({
   userId: IdSchema,
-  userInfo: z.record(z.string(), z.unknown()).optional(),
+  /** JSON data about the user (see `jsonProblem` for what is accepted). */
+  userInfo: jsonObject().optional(),
   groupIds: z.array(z.string().min(1)).optional(),
   /** Room ids, or prefixes ending in `*`, mapped to the access granted. */
-  rooms: z.record(z.string().min(1), z.enum(['read', 'write'])).optional(),
+  rooms: safeRecord(z.enum(['read', 'write']), RESERVED_RECORD_KEYS, z.string().min(1)).optional(),
   /** `access` (default): a token listing room permissions; `id`: an identity token, permissions checked by the provider. */
   mode: z.enum(['access', 'id']).optional(),
 });

@@ -8,3 +8,5 @@ export * from './presence.js';
 export * from './notification.js';
 export * from './event.js';
 export * from './auth.js';
+export * from './id.js';
+export * from './json.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, RawSchema } from './common.js';
+import { jsonObject } from './json.js';
 
 /** What a notification is about: activity in a thread, a mention, or an app-defined kind. */
 export const NotificationKindSchema = z.enum(['thread', 'mention', 'custom']);
@@ -40,7 +41,8 @@ export const TriggerNotificationInputSchema = z.object({
   kind: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must start with a letter and use only letters, digits, _ and -'),
   subjectId: IdSchema,
   roomId: IdSchema.optional(),
-  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Flat JSON data: string, number or boolean values (and the JSON limits of `jsonObject`). */
+  data: jsonObject<Record<string, string | number | boolean>>().pipe(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).optional(),
 });
 /** Input of `notifications.trigger`. */
 export type TriggerNotificationInput = z.input<typeof TriggerNotificationInputSchema>;

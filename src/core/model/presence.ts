@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './common.js';
+import { jsonObject } from './json.js';
 
 /** One user present in a room (one entry per connection where the provider reports connections). */
 export const PresenceEntrySchema = z.object({
@@ -16,8 +17,10 @@ export type PresenceEntry = z.infer<typeof PresenceEntrySchema>;
 export const SetPresenceInputSchema = z.object({
   roomId: IdSchema,
   userId: IdSchema,
-  data: z.record(z.string(), z.unknown()).optional(),
-  info: z.record(z.string(), z.unknown()).optional(),
+  /** The user's presence state: JSON data (see `jsonProblem` for what is accepted). */
+  data: jsonObject().optional(),
+  /** Static user info shown to others: JSON data (see `jsonProblem`). */
+  info: jsonObject().optional(),
   /** Seconds until the entry expires (provider default when absent). */
   ttlSeconds: z.number().int().min(2).max(3600).optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, MetadataPatchSchema, MetadataSchema, RawSchema } from './common.js';
+import { IdSchema, MetadataFilterSchema, MetadataPatchSchema, MetadataSchema, PageRequestSchema, RawSchema, safeRecord } from './common.js';
 
 /** Access level granted on a room. */
 export const AccessLevelSchema = z.enum(['read', 'write', 'none']);
@@ -9,8 +9,8 @@ export type AccessLevel = z.infer<typeof AccessLevelSchema>;
 /** Who may open a room: a default level plus per-user and per-group overrides. */
 export const RoomAccessSchema = z.object({
   default: AccessLevelSchema.optional(),
-  users: z.record(z.string(), AccessLevelSchema).optional(),
-  groups: z.record(z.string(), AccessLevelSchema).optional(),
+  users: safeRecord(AccessLevelSchema).optional(),
+  groups: safeRecord(AccessLevelSchema).optional(),
 });
 /** Who may open a room: a default level plus per-user and per-group overrides. */
 export type RoomAccess = z.infer<typeof RoomAccessSchema>;
@@ -50,9 +50,15 @@ export type UpdateRoomInput = z.input<typeof UpdateRoomInputSchema>;
 
 /** Filter of `rooms.list` / `rooms.iterate`: every metadata key given must equal its value. */
 export const RoomFilterSchema = z.object({
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: MetadataFilterSchema.optional(),
   userId: z.string().min(1).optional(),
   groupIds: z.array(z.string().min(1)).optional(),
 });
 /** Filter of `rooms.list` / `rooms.iterate`. */
 export type RoomFilter = z.input<typeof RoomFilterSchema>;
+
+/** Input of `rooms.list`: the filter plus paging. */
+export const RoomListQuerySchema = RoomFilterSchema.extend(PageRequestSchema.shape);
+
+/** Input of `rooms.iterate`: the filter plus the page size used to fetch. */
+export const RoomIterateFilterSchema = RoomFilterSchema.extend({ pageSize: PageRequestSchema.shape.limit });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CommentBodySchema } from './body.js';
 import { CommentSchema } from './comment.js';
-import { IdSchema, MetadataSchema, RawSchema } from './common.js';
+import { IdSchema, MetadataFilterSchema, MetadataSchema, RawSchema } from './common.js';
 
 /** A comment thread in a room (Velt: a comment annotation). */
 export const ThreadSchema = z.object({
@@ -35,12 +35,15 @@ export type CreateThreadInput = z.input<typeof CreateThreadInputSchema>;
 /** Filter and paging of `threads.list`. */
 export const ThreadListQuerySchema = z.object({
   resolved: z.boolean().optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: MetadataFilterSchema.optional(),
   limit: z.number().int().min(1).max(1000).optional(),
   cursor: z.string().min(1).optional(),
 });
 /** Filter and paging of `threads.list`. */
 export type ThreadListQuery = z.input<typeof ThreadListQuerySchema>;
+
+/** Filter of `threads.iterate`: the list query without a cursor. */
+export const ThreadIterateQuerySchema = ThreadListQuerySchema.omit({ cursor: true });
 
 /** Input of `threads.resolve` / `threads.unresolve`. */
 export const ResolveThreadInputSchema = z.object({ userId: IdSchema });
