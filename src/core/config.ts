@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import type { CollabLogger } from './logger.js';
+import { isWebhookReplayStore } from './webhooks/replay.js';
+import { decodeWebhookSecret } from './webhooks/standard.js';
+import type { WebhookReplayStore } from './webhooks/types.js';
+import { hideSecrets } from './redact.js';
 
 /** HTTP options shared by every vendor adapter. */
 const HttpOptionsShape = {
@@ -10,6 +14,8 @@ const HttpOptionsShape = {
   deadlineMs: z.number().int().positive().optional(),
   /** Retries after the first attempt for idempotent requests (default 2). */
   retries: z.number().int().min(0).max(10).optional(),
+  /** Largest response body read, in bytes (default 10 MiB); a larger one fails the call with `ProviderResponseError`. */
+  maxResponseBytes: z.number().int().positive().optional(),
   /** A `fetch` implementation to use instead of the global one. */
   fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
   /** Logger hook (request id, method, path, status, ms; never headers). */
@@ -18,10 +24,38 @@ const HttpOptionsShape = {
   transport: z.enum(['fetch', 'ky']).optional(),
 };
 
+/**
+ * A Standard Webhooks signing secret: `whsec_` and a base64 key of at least one byte. `whsec_` alone
+ * (an unfilled template) would decode to an empty HMAC key and is refused at start-up, not at the
+ * first delivery.
+ */
+const WebhookSecretSchema = z
+  .string()
+  .startsWith('whsec_')
+  .refine((v) => !v.startsWith('whsec_') || decodeWebhookSecret(v) !== undefined, 'must be whsec_ followed by a non-empty base64 key');
+
+/** Replay protection of `webhooks.verify`, the same on every provider. */
+const WebhookReplayShape = {
+  /**
+   * Refuses a webhook delivery whose id was already accepted (see `createInMemoryReplayStore`,
+   * `createRedisReplayStore`). Ids of signed deliveries are kept for the Standard Webhooks tolerance
+   * window (twice 300 s: the time a delivery can verify). The app owns the store: `collab.close()`
+   * does not close it.
+   */
+  webhookReplayStore: z.custom<WebhookReplayStore>(isWebhookReplayStore, 'must be a WebhookReplayStore (an object with claim(id, ttlMs))').optional(),
+  /** Seconds the id of a delivery without a signed timestamp (Velt basic webhooks) is kept (default 86 400). */
+  webhookReplayWindowSeconds: z.number().int().positive().optional(),
+};
+
 /** Config of the embedded in-memory provider. */
 export const MemoryConfigSchema = z.object({
   provider: z.literal('memory'),
-  /** Keep state in this JSON file across runs. */
+  /**
+   * Keep state in this file across runs, durably: a write resolves only once it is fsync'd to the
+   * journal (`<path>.journal-<n>` beside it), compacted into the snapshot at `<path>` in the background.
+   * `<path>.lock` holds the owning process's pid: a second process (or store) on the same path is a
+   * `ConfigError` naming it.
+   */
   persistPath: z.string().min(1).optional(),
   /** HMAC secret for `auth.issueToken` JWTs (random per instance when absent). */
   tokenSecret: z.string().min(16).optional(),
@@ -29,10 +63,26 @@ export const MemoryConfigSchema = z.object({
   presenceTtlSeconds: z.number().int().min(1).optional(),
   /** Default tenant id. */
   tenantId: z.string().min(1).optional(),
-  /** Webhook delivery: retries after the first attempt (default 3) and base backoff in ms (default 200). */
+  /**
+   * Webhook delivery: retries after the first attempt. Alone, it cuts the standard schedule (see
+   * `webhookRetrySchedule`) to that many retries; with `webhookBackoffMs`, a doubling schedule from
+   * that delay (default 7 retries).
+   */
   webhookRetries: z.number().int().min(0).max(10).optional(),
+  /** Webhook delivery: the first retry delay of a doubling schedule, in ms (see `webhookRetries`). */
   webhookBackoffMs: z.number().int().min(0).optional(),
+  /**
+   * Webhook delivery: delays in ms before each attempt, counted from the previous failure (its length
+   * is the number of attempts). Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, as
+   * Standard Webhooks senders do. Pending deliveries are kept with the persisted state.
+   */
+  webhookRetrySchedule: z.array(z.number().int().min(0)).min(1).max(50).optional(),
+  /** Webhook delivery: HTTP attempts in flight at once over all subscriptions (default 8). */
+  webhookConcurrency: z.number().int().min(1).max(256).optional(),
+  /** Webhook delivery: timeout of one attempt in ms (default 5000). */
+  webhookTimeoutMs: z.number().int().min(1).optional(),
   logger: HttpOptionsShape.logger,
+  ...WebhookReplayShape,
 });
 
 /** Config of the Liveblocks adapter. */
@@ -54,9 +104,9 @@ export const LiveblocksConfigSchema = z.object({
   /** Project id for the management API. */
   projectId: z.string().min(1).optional(),
   /** Webhook signing secret (`whsec_...`). */
-  webhookSecret: z.string().startsWith('whsec_').optional(),
+  webhookSecret: WebhookSecretSchema.optional(),
   /** Several webhook secrets (rotation): a signature by any of them is accepted. */
-  webhookSecrets: z.array(z.string().startsWith('whsec_')).min(1).optional(),
+  webhookSecrets: z.array(WebhookSecretSchema).min(1).optional(),
   /** Default kind of `auth.issueToken`: `access` (permissions in the token, default) or `id` (identify-user). */
   tokenMode: z.enum(['access', 'id']).optional(),
   /**
@@ -64,6 +114,7 @@ export const LiveblocksConfigSchema = z.object({
    * Liveblocks requires one for (thread metadata edits). Default `unicollab`.
    */
   systemUserId: z.string().min(1).max(128).optional(),
+  ...WebhookReplayShape,
   ...HttpOptionsShape,
 });
 
@@ -80,12 +131,13 @@ export const VeltConfigSchema = z.object({
   /** Token expected in `Authorization: Basic` of basic webhooks. */
   webhookAuthToken: z.string().min(1).optional(),
   /** Standard Webhooks secret of advanced webhooks (`whsec_...`). */
-  webhookSecret: z.string().startsWith('whsec_').optional(),
+  webhookSecret: WebhookSecretSchema.optional(),
   /**
    * Document that holds notifications triggered without a `roomId` (Velt notifications always belong to a
    * document; default `unicollab-notifications`). It is created on first use and left out of `rooms.list`.
    */
   notificationDocumentId: z.string().min(1).optional(),
+  ...WebhookReplayShape,
   ...HttpOptionsShape,
 });
 
@@ -100,6 +152,7 @@ export const KabelwerkConfigSchema = z.object({
   hub: z.string().min(1).optional(),
   /** Private key (PEM) for client-token signing. */
   privateKey: z.string().min(1).optional(),
+  ...WebhookReplayShape,
   ...HttpOptionsShape,
 });
 
@@ -174,7 +227,9 @@ export function parseConfig(input: unknown): z.output<typeof CollabConfigSchema>
     );
   }
   const result = CollabConfigSchema.safeParse(input);
-  if (result.success) return result.data;
+  // Registered for redaction, and hidden from `JSON.stringify`/`util.inspect` of the config (and so of
+  // any service or collab that holds it).
+  if (result.success) return hideSecrets(result.data, SECRET_FIELDS);
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || 'provider';
   const top = String(issue.path[0] ?? '');

@@ -14,6 +14,7 @@ import type { ThreadService } from './services/threads.js';
 import type { UserService } from './services/users.js';
 import type { WebhookService } from './services/webhooks.js';
 import { type Closeable, TOKENS } from './tokens.js';
+import { protectWebhookService } from './webhooks/replay-service.js';
 
 /** What an adapter package exports for the registry. */
 export interface AdapterDefinition<C = unknown> {
@@ -119,8 +120,17 @@ export async function bindCollab(container: Container, config: CollabConfig, opt
   container.bind(TOKENS.Config).toConstantValue(parsed);
   container.bind(TOKENS.Capabilities).toConstantValue(declaration);
   container.bind(TOKENS.ProviderId).toConstantValue(parsed.provider);
+  const replay = {
+    provider: parsed.provider,
+    ...(parsed.webhookReplayStore !== undefined ? { store: parsed.webhookReplayStore } : {}),
+    ...(parsed.webhookReplayWindowSeconds !== undefined ? { windowSeconds: parsed.webhookReplayWindowSeconds } : {}),
+  };
   for (const [group, token] of Object.entries(SERVICE_TOKENS)) {
-    container.onActivation(token, (_ctx, service: object) => guardService(group, service, parsed.provider, declaration));
+    container.onActivation(token, (_ctx, service: object) => {
+      const guarded = guardService(group, service, parsed.provider, declaration);
+      // Replay protection is the same for every adapter, so it wraps the service here, outside the guard.
+      return group === 'webhooks' ? protectWebhookService(guarded as WebhookService, replay) : guarded;
+    });
   }
   await container.loadAsync(adapter.createModule(parsed as never));
   return declaration;

@@ -86,3 +86,62 @@ describe('loadConfigFromEnv', () => {
     expect(configError(() => loadConfigFromEnv({ COLLAB_PROVIDER: 'slack' })).envVar).toBe('COLLAB_PROVIDER');
   });
 });
+
+describe('webhook secrets that decode to no key', () => {
+  const EMPTY = ['whsec_', 'whsec_=', 'whsec_A', 'whsec_%%%%'];
+
+  it('are a ConfigError naming webhookSecret and its env variable, on Liveblocks and Velt', () => {
+    for (const webhookSecret of EMPTY) {
+      const lb = configError(() => parseConfig({ provider: 'liveblocks', secretKey: 'sk_localdev', webhookSecret }));
+      expect([webhookSecret, lb.field, lb.envVar]).toEqual([webhookSecret, 'webhookSecret', 'LIVEBLOCKS_WEBHOOK_SECRET']);
+      expect(lb.message).toContain('webhookSecret must be whsec_ followed by a non-empty base64 key');
+      const velt = configError(() => parseConfig({ provider: 'velt', apiKey: 'a', authToken: 'b', organizationId: 'o', webhookSecret }));
+      expect([webhookSecret, velt.field, velt.envVar]).toEqual([webhookSecret, 'webhookSecret', 'VELT_WEBHOOK_SECRET']);
+    }
+  });
+
+  it('are refused in a webhookSecrets list too, naming the entry', () => {
+    const err = configError(() => parseConfig({ provider: 'liveblocks', secretKey: 'sk_localdev', webhookSecrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_'] }));
+    expect(err.field).toBe('webhookSecrets.1');
+  });
+
+  it('are refused from the environment, naming the variable', () => {
+    const lb = configError(() => loadConfigFromEnv({ COLLAB_PROVIDER: 'liveblocks', LIVEBLOCKS_SECRET_KEY: 'sk_localdev', LIVEBLOCKS_WEBHOOK_SECRET: 'whsec_' }));
+    expect([lb.field, lb.envVar]).toEqual(['webhookSecret', 'LIVEBLOCKS_WEBHOOK_SECRET']);
+    expect(lb.message).toContain('(env LIVEBLOCKS_WEBHOOK_SECRET)');
+    const velt = configError(() =>
+      loadConfigFromEnv({ COLLAB_PROVIDER: 'velt', VELT_API_KEY: 'a', VELT_AUTH_TOKEN: 'b', VELT_ORGANIZATION_ID: 'o', VELT_WEBHOOK_SECRET: 'whsec_' }),
+    );
+    expect([velt.field, velt.envVar]).toEqual(['webhookSecret', 'VELT_WEBHOOK_SECRET']);
+  });
+
+  it('still accept real secrets, including ones whose base64 is not padded', () => {
+    expect(parseConfig({ provider: 'liveblocks', secretKey: 'sk_localdev', webhookSecret: 'whsec_sFOoBaR78ZZNyOl0TxbObFZWeo3rLg+dA' }).provider).toBe('liveblocks');
+    expect(parseConfig({ provider: 'velt', apiKey: 'a', authToken: 'b', organizationId: 'o', webhookSecret: 'whsec_plJ3nmyCDGBKInavdOK15jsl' }).provider).toBe('velt');
+  });
+});
+
+describe('replay protection config', () => {
+  const store = { claim: async () => true };
+
+  it('accepts webhookReplayStore and webhookReplayWindowSeconds on every provider', () => {
+    const bases = [
+      { provider: 'memory' },
+      { provider: 'liveblocks', secretKey: 'sk_localdev' },
+      { provider: 'velt', apiKey: 'a', authToken: 'b', organizationId: 'o' },
+      { provider: 'kabelwerk', url: 'https://kw.example.com', apiToken: 't' },
+    ];
+    for (const base of bases) {
+      const parsed = parseConfig({ ...base, webhookReplayStore: store, webhookReplayWindowSeconds: 3600 }) as { webhookReplayStore?: unknown; webhookReplayWindowSeconds?: number };
+      // The store is used as given (same object), not a copy that would lose its methods or state.
+      expect([base.provider, parsed.webhookReplayStore, parsed.webhookReplayWindowSeconds]).toEqual([base.provider, store, 3600]);
+      expect(parsed.webhookReplayStore).toBe(store);
+    }
+  });
+
+  it('refuses a store without claim() and a window that is not a positive integer', () => {
+    expect(configError(() => parseConfig({ provider: 'memory', webhookReplayStore: {} })).field).toBe('webhookReplayStore');
+    expect(configError(() => parseConfig({ provider: 'memory', webhookReplayWindowSeconds: 0 })).field).toBe('webhookReplayWindowSeconds');
+    expect(configError(() => parseConfig({ provider: 'memory', webhookReplayWindowSeconds: 1.5 })).field).toBe('webhookReplayWindowSeconds');
+  });
+});

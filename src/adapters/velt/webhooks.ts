@@ -6,7 +6,8 @@
  * - Basic (V1) webhooks carry `actionType` (`newlyAdded`, `added`, `statusChanged`...) and
  *   `notificationSource` (`comment`, `huddle`, `crdt`, `recorder`) at the top level (§12.1).
  * - Advanced (V2) webhooks carry `event` (`comment_annotation.add`, `comment.add`...) and the payload
- *   under `data` (§12.2).
+ *   under `data` (§12.2), whose `metadata` may nest the ids (`metadata.document.documentId`,
+ *   `metadata.organization.organizationId`).
  */
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../core/errors.js';
@@ -114,14 +115,42 @@ function resolveType(mapped: Mapped | undefined, payload: Record<string, unknown
   return status.type === 'terminal' ? 'thread.resolved' : 'thread.unresolved';
 }
 
-/** Room, thread, comment and user ids of a comment payload (V1 top level, or V2 `data`). */
-function idsOf(payload: Record<string, unknown>): Pick<CollabEvent, 'roomId' | 'threadId' | 'commentId' | 'userId'> {
+/** The ids a comment payload can carry. */
+type EventIds = Pick<CollabEvent, 'roomId' | 'threadId' | 'commentId' | 'userId' | 'tenantId'>;
+
+/**
+ * Room, thread, comment, user and tenant ids of a comment payload (V1 top level, or V2 `data`).
+ *
+ * V1 `metadata` is flat (`clientDocumentId`, `documentId`, `clientOrganizationId`, `organizationId`;
+ * §12.1). Velt's advanced (V2) webhook docs nest them instead: `metadata.document.documentId` and
+ * `metadata.organization.organizationId`. UNCONFIRMED beyond those two paths (the reference in
+ * vendors/velt.md does not show the nested shape): whether the nested objects also carry
+ * `clientDocumentId` / `clientOrganizationId`, and whether their ids are the app's or Velt's
+ * internal ones. The app's (`client*`) ids are preferred wherever they appear, then the nested ids,
+ * then the flat internal ones.
+ */
+function idsOf(payload: Record<string, unknown>): EventIds {
   const annotation = rec(payload.commentAnnotation);
   const metadata = rec(payload.metadata) ?? rec(annotation?.metadata);
-  const out: Pick<CollabEvent, 'roomId' | 'threadId' | 'commentId' | 'userId'> = {};
+  const document = rec(metadata?.document);
+  const organization = rec(metadata?.organization);
+  const annotationMeta = rec(annotation?.metadata);
+  const out: EventIds = {};
   // `clientDocumentId` is the id the app chose; `documentId` may be Velt's internal one in some payloads.
-  const roomId = str(metadata?.clientDocumentId) ?? str(metadata?.documentId) ?? str(rec(annotation?.metadata)?.documentId);
+  const roomId =
+    str(metadata?.clientDocumentId) ??
+    str(document?.clientDocumentId) ??
+    str(document?.documentId) ??
+    str(metadata?.documentId) ??
+    str(annotationMeta?.documentId);
   if (roomId) out.roomId = roomId;
+  const tenantId =
+    str(metadata?.clientOrganizationId) ??
+    str(organization?.clientOrganizationId) ??
+    str(organization?.organizationId) ??
+    str(metadata?.organizationId) ??
+    str(annotationMeta?.organizationId);
+  if (tenantId) out.tenantId = tenantId;
   const threadId = str(annotation?.annotationId);
   if (threadId) out.threadId = threadId;
   const commentId = str(rec(payload.targetComment)?.commentId);
@@ -152,5 +181,7 @@ export function normaliseAdvancedWebhook(payload: unknown, verified: VerifiedWeb
   const p = rec(payload) ?? {};
   const data = rec(p.data) ?? {};
   const type = resolveType(typeof p.event === 'string' ? ADVANCED_EVENT_TYPES[p.event] : undefined, data);
-  return { id: verified.id, type, provider: PROVIDER, occurredAt: verified.timestamp, ...idsOf(data), raw: redact(payload) };
+  // UNCONFIRMED: the envelope may carry `metadata` beside `data` rather than inside it; ids in `data` win.
+  const envelope = rec(p.metadata) ? idsOf({ metadata: p.metadata }) : {};
+  return { id: verified.id, type, provider: PROVIDER, occurredAt: verified.timestamp, ...envelope, ...idsOf(data), raw: redact(payload) };
 }

@@ -37,6 +37,8 @@ export const CollabEventSchema = z.object({
   threadId: z.string().optional(),
   commentId: z.string().optional(),
   userId: z.string().optional(),
+  /** The tenant (Liveblocks/Velt organization) the event belongs to, when the payload names it. */
+  tenantId: z.string().optional(),
   raw: RawSchema,
 });
 /** A verified, normalised webhook event. */
@@ -69,8 +71,11 @@ export interface WebhookSubscription {
 
 /** What `webhooks.verify` takes: the request headers and the exact raw body. */
 export interface WebhookRequest {
-  /** Request headers: a `Headers`, Node's `IncomingHttpHeaders`, or a plain record (names are case-insensitive). */
-  headers: Headers | Record<string, string | string[] | undefined>;
+  /**
+   * Request headers: a `Headers`, Node's `IncomingHttpHeaders`, a plain record, entries
+   * (`[name, value][]`) or Node's flat `rawHeaders` (names are case-insensitive).
+   */
+  headers: Headers | Record<string, string | string[] | undefined> | ReadonlyArray<readonly [string, string]> | readonly string[];
   /** The raw body exactly as received: a string or the bytes. */
   rawBody: string | Uint8Array;
 }

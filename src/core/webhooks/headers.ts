@@ -9,17 +9,30 @@ import type { WebhookRequest } from '../model/event.js';
 const LIST_HEADERS = new Set(['webhook-signature']);
 
 /**
+ * Headers that carry exactly one token, so a comma in them can only come from a repeated field that
+ * `Headers#get` or Node's `req.headers` joined with ", ". Splitting them back lets two different ids
+ * or timestamps be refused instead of being signed-over as one odd value (or, worse, half-matched).
+ */
+const SINGLE_TOKEN_HEADERS = new Set(['webhook-id', 'webhook-timestamp']);
+
+/** The separator `Headers#get` and Node use to join repeated fields. */
+const JOINED = ', ';
+
+/**
  * Reads one request header, whatever shape the framework handed us: a fetch `Headers`, Node's
- * `IncomingHttpHeaders` (or `headersDistinct`), or a plain record with any letter case.
+ * `IncomingHttpHeaders` (or `headersDistinct`), a plain record with any letter case, entries
+ * (`[name, value][]`) or Node's flat `rawHeaders` (`[name, value, name, value, ...]`).
  *
- * Array values: for `webhook-signature` the entries are joined with a space (each entry may carry
- * signatures); for any other header the value is returned only when every entry agrees, because two
- * different ids or timestamps mean the request is ambiguous and must not be guessed at.
+ * A header may arrive more than once: as an array value, under two spellings of its name in a record
+ * (`webhook-id` and `Webhook-Id`), as repeated entries, or joined with ", " by `Headers`/Node. For
+ * `webhook-signature` the values are joined with a space (each may carry signatures); for any other
+ * header the value is returned only when every occurrence agrees, because two different ids or
+ * timestamps make the request ambiguous, and guessing which one was signed is how verifiers get fooled.
  *
  * @param headers - The request headers.
  * @param name - The header name, any case.
  * @returns The value, or `undefined` when the header is absent.
- * @throws WebhookVerificationError when a non-list header is repeated with different values.
+ * @throws WebhookVerificationError when a non-list header occurs more than once with different values.
  */
 export function getHeader(headers: WebhookRequest['headers'], name: string): string | undefined {
   return readHeader(headers, name, { operation: 'webhooks.verify' });
@@ -32,43 +45,112 @@ export function getHeader(headers: WebhookRequest['headers'], name: string): str
 export function readHeader(headers: WebhookRequest['headers'], name: string, init: CollabErrorInit): string | undefined {
   const lower = name.toLowerCase();
   if (isFetchHeaders(headers)) {
-    // Headers#get is already case-insensitive; repeated fields come joined with ", ",
-    // which the signature parser tolerates.
+    // Headers#get is already case-insensitive; repeated fields come joined with ", ".
     const value = headers.get(lower);
-    return value === null ? undefined : value;
+    return value === null ? undefined : normalise(value, lower, init);
   }
   if (headers === null || typeof headers !== 'object') return undefined;
+  if (Array.isArray(headers)) return fromEntries(headers as readonly unknown[], lower, init);
   const record = headers as Record<string, unknown>;
-  // Fast path: Node lowercases header names, so the exact key almost always hits.
-  if (Object.prototype.hasOwnProperty.call(record, lower)) {
-    const direct = record[lower];
-    if (direct !== undefined) return normalise(direct, lower, init);
-  }
-  // Slow path for hand-written records (`Webhook-Id`): collect every case-insensitive match so a
-  // record carrying both spellings is handled like a repeated header, not silently first-wins.
+  const direct = Object.prototype.hasOwnProperty.call(record, lower) ? record[lower] : undefined;
+  // Every other spelling must be looked for even when the lowercase key hit: a record carrying
+  // `webhook-id` and `Webhook-Id` is a repeated header, not "first spelling wins". Only keys of the
+  // same length can match, which keeps the scan cheap on Node's all-lowercase headers.
+  // `for...in` rather than Object.keys: no array per header on the hot path (inherited keys are
+  // filtered out where a name matches, which is rare).
   let found: unknown[] | undefined;
-  for (const key of Object.keys(record)) {
-    if (key !== lower && key.toLowerCase() === lower) {
-      const v = record[key];
-      if (v !== undefined) (found ??= []).push(v);
-    }
+  for (const key in record) {
+    if (key.length !== lower.length || key === lower || key.toLowerCase() !== lower) continue;
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const v = record[key];
+    if (v !== undefined) (found ??= []).push(v);
   }
-  if (found === undefined) return undefined;
+  if (found === undefined) return direct === undefined ? undefined : normalise(direct, lower, init);
+  if (direct !== undefined) found.unshift(direct);
   return normalise(found.length === 1 ? found[0] : found.flat(), lower, init);
 }
 
+/**
+ * `readHeader` for several names at once: a plain record is scanned once for every other spelling
+ * of all of them, instead of once per name (the verifier reads three headers per request).
+ * @param names - Lowercase header names.
+ * @internal
+ */
+export function readHeaders(headers: WebhookRequest['headers'], names: readonly string[], init: CollabErrorInit): Array<string | undefined> {
+  const n = names.length;
+  const out = new Array<string | undefined>(n);
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers) || isFetchHeaders(headers)) {
+    for (let i = 0; i < n; i++) out[i] = readHeader(headers, names[i]!, init);
+    return out;
+  }
+  const record = headers as Record<string, unknown>;
+  let others: unknown[][] | undefined;
+  for (const key in record) {
+    // ASCII-lowercased first letter: most keys (host, content-type...) are ruled out with one compare.
+    const first = key.charCodeAt(0) | 0x20;
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      if (first !== name.charCodeAt(0) || key.length !== name.length || key === name || key.toLowerCase() !== name) continue;
+      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+      const v = record[key];
+      if (v === undefined) continue;
+      others ??= [];
+      (others[i] ??= []).push(v);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const name = names[i]!;
+    const direct = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+    const found = others?.[i];
+    if (found === undefined) {
+      out[i] = direct === undefined ? undefined : normalise(direct, name, init);
+      continue;
+    }
+    if (direct !== undefined) found.unshift(direct);
+    out[i] = normalise(found.length === 1 ? found[0] : found.flat(), name, init);
+  }
+  return out;
+}
+
+/** Entries (`[name, value][]`) or Node's flat `rawHeaders` (`[name, value, ...]`). */
+function fromEntries(entries: readonly unknown[], lower: string, init: CollabErrorInit): string | undefined {
+  const values: unknown[] = [];
+  if (entries.length > 0 && typeof entries[0] === 'string') {
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      const key = entries[i];
+      if (typeof key === 'string' && key.toLowerCase() === lower) values.push(entries[i + 1]);
+    }
+  } else {
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') continue;
+      if (entry[0].toLowerCase() === lower) values.push(entry[1]);
+    }
+  }
+  if (values.length === 0) return undefined;
+  return normalise(values.length === 1 ? values[0] : values.flat(), lower, init);
+}
+
 function normalise(value: unknown, lower: string, init: CollabErrorInit): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  if (!Array.isArray(value)) return undefined;
-  const items = value.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String);
+  let items: string[];
+  if (typeof value === 'string') {
+    if (!SINGLE_TOKEN_HEADERS.has(lower) || !value.includes(JOINED)) return value;
+    items = value.split(JOINED);
+  } else if (typeof value === 'number') {
+    return String(value);
+  } else if (Array.isArray(value)) {
+    items = value.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String);
+    if (SINGLE_TOKEN_HEADERS.has(lower)) items = items.flatMap((v) => v.split(JOINED));
+  } else {
+    return undefined;
+  }
   if (items.length === 0) return undefined;
   if (items.length === 1) return items[0];
   if (LIST_HEADERS.has(lower)) return items.join(' ');
   const first = items[0]!;
   for (let i = 1; i < items.length; i++) {
     if (items[i]!.trim() !== first.trim()) {
-      throw new WebhookVerificationError(`Header ${lower} is repeated with different values`, init);
+      // The values themselves stay out of the message: for `authorization` they are credentials.
+      throw new WebhookVerificationError(`Header ${lower} is repeated with different values`, { ...init, vendorCode: 'conflicting_headers' });
     }
   }
   return first;

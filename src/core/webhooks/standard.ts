@@ -8,7 +8,7 @@
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { ConfigError, type CollabErrorInit, ValidationError, WebhookVerificationError } from '../errors.js';
 import type { WebhookRequest } from '../model/event.js';
-import { readHeader } from './headers.js';
+import { readHeaders } from './headers.js';
 import type {
   StandardWebhookSignInput,
   StandardWebhookVerifier,
@@ -18,14 +18,17 @@ import type {
 
 /** Prefix of Standard Webhooks secrets. */
 const SECRET_PREFIX = 'whsec_';
-/** Default allowed clock skew, the value of the spec, Svix and `@liveblocks/node`. */
-const DEFAULT_TOLERANCE_SECONDS = 300;
+/** Default allowed clock skew in seconds, the value of the spec, Svix and `@liveblocks/node`. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
 /** base64 (standard or url-safe alphabet); Node's decoder ignores other characters, so we refuse them up front. */
 const BASE64_RE = /^[A-Za-z0-9+/_-]+={0,2}$/;
 /** Unix seconds: digits only. `parseInt` would accept `12abc`, so the check is strict. */
 const TIMESTAMP_RE = /^\d{1,15}$/;
 /** Above this a `webhook-timestamp` is almost surely milliseconds (year 5138 in seconds). */
 const LOOKS_LIKE_MS = 1e11;
+
+/** The three Standard Webhooks headers, read in one pass. */
+const STANDARD_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 /** Length of a base64 SHA-256 digest with padding. */
 const SIGNATURE_LENGTH = 44;
@@ -139,11 +142,11 @@ export function createStandardWebhookVerifier(options: StandardWebhookVerifyOpti
     const { headers, rawBody } = request;
     if (headers === null || typeof headers !== 'object') fail('Invalid webhook request: headers are missing');
 
-    const id = readHeader(headers, 'webhook-id', errorInit)?.trim();
+    const [idHeader, timestampRaw, signatureHeader] = readHeaders(headers, STANDARD_HEADERS, errorInit);
+    const id = idHeader?.trim();
     if (!id) fail('Missing webhook-id header');
-    const timestampHeader = readHeader(headers, 'webhook-timestamp', errorInit)?.trim();
+    const timestampHeader = timestampRaw?.trim();
     if (!timestampHeader) fail('Missing webhook-timestamp header');
-    const signatureHeader = readHeader(headers, 'webhook-signature', errorInit);
     if (!signatureHeader?.trim()) fail('Missing webhook-signature header');
 
     let body: string;

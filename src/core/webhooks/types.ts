@@ -1,3 +1,4 @@
+import type { CallOptions } from '../model/common.js';
 import type { CollabLogger } from '../logger.js';
 import type { WebhookRequest } from '../model/event.js';
 
@@ -95,3 +96,70 @@ export interface DeliveryResult {
 }
 
 export type { WebhookRequest };
+
+/**
+ * Remembers webhook delivery ids so a delivery seen once is refused when it comes again (a replay
+ * of a captured request, or a duplicate delivery). Share one store between the instances of an app
+ * (e.g. `createRedisReplayStore`) or a replay sent to another instance gets through.
+ *
+ * Only deliveries that passed verification are claimed, so forged requests cannot use up ids.
+ */
+export interface WebhookReplayStore {
+  /**
+   * Records `id` for `ttlMs` milliseconds, atomically.
+   * @returns `true` when the id was not already recorded (first delivery), `false` when it was (replay).
+   */
+  claim(id: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Forgets a claimed id, so a delivery that the app failed to process is accepted when the sender
+   * retries it. Optional: a store without it keeps every claim until it expires.
+   */
+  release?(id: string): Promise<void>;
+  /** Releases the store's resources (the Redis connection it opened). Optional. */
+  close?(): Promise<void>;
+}
+
+/** Options of `createInMemoryReplayStore`. */
+export interface InMemoryReplayStoreOptions {
+  /**
+   * Most ids kept (default 100 000). When full, expired ids go first, then the oldest claims, which
+   * weakens protection for those: size it above the deliveries one replay window receives.
+   */
+  maxEntries?: number;
+  /** Clock in ms (tests; default `Date.now`). */
+  now?: () => number;
+}
+
+/** The part of a Redis client `createRedisReplayStore` uses: node-redis (`sendCommand`) or ioredis (`call`). */
+export type RedisReplayClient =
+  | { sendCommand(args: string[]): Promise<unknown> }
+  | { call(command: string, ...args: string[]): Promise<unknown> };
+
+/** Options of `createRedisReplayStore`: a connected `client`, or a `url` to open one with the `redis` package. */
+export interface RedisReplayStoreOptions {
+  /**
+   * A connected node-redis (`redis` / `@redis/client`) or ioredis client. The store never closes it:
+   * its owner does.
+   */
+  client?: RedisReplayClient;
+  /**
+   * `redis://` or `rediss://` URL: the store opens its own connection with the `redis` package
+   * (an optional peer dependency, loaded on first use) and closes it in `close()`.
+   */
+  url?: string;
+  /** Key prefix, so several apps can share one Redis (default `unicollab:webhook-replay:`). */
+  prefix?: string;
+  /** Longest wait for one Redis answer in ms (default 5000); a slower answer fails the verification as retryable. */
+  timeoutMs?: number;
+}
+
+/** Per-call options of `webhooks.verify`. */
+export interface WebhookVerifyCallOptions extends CallOptions {
+  /** Replay store for this call, instead of the configured `webhookReplayStore`. */
+  replayStore?: WebhookReplayStore;
+  /**
+   * How long (seconds) the id of a delivery without a signed timestamp (Velt basic webhooks) is
+   * remembered, instead of the configured `webhookReplayWindowSeconds` (default 86 400).
+   */
+  replayWindowSeconds?: number;
+}

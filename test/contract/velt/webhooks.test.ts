@@ -3,11 +3,12 @@
  * Standard Webhooks) samples of the reference verify and normalise; every documented action type maps
  * to a `CollabEvent`; tampering fails.
  */
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UnsupportedFeatureError, WebhookVerificationError } from '../../../src/core/errors.js';
+import { ConfigError, UnsupportedFeatureError, WebhookVerificationError } from '../../../src/core/errors.js';
 import type { CollabEventType } from '../../../src/core/model/event.js';
-import { signStandardWebhook } from '../../../src/core/webhooks/index.js';
-import { rejection, veltCollab } from './harness.js';
+import { createInMemoryReplayStore, signStandardWebhook, WEBHOOK_REPLAYED, type WebhookReplayStore } from '../../../src/core/webhooks/index.js';
+import { API_KEY, rejection, veltCollab } from './harness.js';
 
 const BASIC_TOKEN = 'velt-basic-webhook-token-55e0';
 /** The reference's Standard Webhooks test vector (§12.2). */
@@ -270,6 +271,132 @@ describe('without webhook configuration', () => {
     const collab = await veltCollab();
     expect(collab.capabilities['webhooks.verify']).toBe('no');
     expect(await rejection(collab.webhooks.verify(basicRequest(BASIC_SAMPLE)))).toBeInstanceOf(UnsupportedFeatureError);
+    await collab.close();
+  });
+});
+
+/**
+ * An advanced (V2) payload with the nested metadata of Velt's advanced-webhooks docs
+ * (`metadata.document.documentId`, `metadata.organization.organizationId`) and no flat ids.
+ */
+const ADVANCED_NESTED = {
+  event: 'comment.add',
+  actionType: 'add',
+  source: 'comment',
+  platform: 'sdk',
+  webhookId: 'nestedWebhookId',
+  data: {
+    actionUser: { userId: 'user123', name: 'John Doe' },
+    commentAnnotation: { annotationId: '-O0nestedAnnotation', status: { id: 'OPEN', name: 'Open', type: 'default' } },
+    targetComment: { commentId: 4242, commentText: 'Nested', from: { userId: 'user123' } },
+    metadata: { apiKey: API_KEY, document: { documentId: 'nested-doc' }, organization: { organizationId: 'nested-org' } },
+  },
+};
+
+/** An advanced delivery signed by the `standardwebhooks` package (an implementation we do not share code with). */
+function oracleRequest(payload: unknown, id: string, secret = VECTOR.secret) {
+  const body = JSON.stringify(payload);
+  const at = new Date();
+  return { headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) }, rawBody: body };
+}
+
+describe('advanced (V2) payloads with nested ids', () => {
+  it('read roomId and tenantId from metadata.document / metadata.organization', async () => {
+    const collab = await veltCollab({ webhookSecret: VECTOR.secret });
+    const event = await collab.webhooks.verify(oracleRequest(ADVANCED_NESTED, 'msg_nested'));
+    expect(event).toMatchObject({
+      id: 'msg_nested',
+      type: 'comment.created',
+      roomId: 'nested-doc',
+      tenantId: 'nested-org',
+      threadId: '-O0nestedAnnotation',
+      commentId: '4242',
+      userId: 'user123',
+    });
+    // Velt echoes the API key in webhook metadata: it must not reach `raw`.
+    expect(JSON.stringify(event.raw)).not.toContain(API_KEY);
+    await collab.close();
+  });
+
+  it('prefer the app ids (client*) over nested and internal ones, and still read the flat V1 fields', async () => {
+    const collab = await veltCollab({ webhookSecret: VECTOR.secret, webhookAuthToken: BASIC_TOKEN });
+    const mixed = {
+      ...ADVANCED_NESTED,
+      data: { ...ADVANCED_NESTED.data, metadata: { ...ADVANCED_NESTED.data.metadata, clientDocumentId: 'app-doc', clientOrganizationId: 'app-org', documentId: 'internal-doc' } },
+    };
+    expect(await collab.webhooks.verify(oracleRequest(mixed, 'msg_mixed'))).toMatchObject({ roomId: 'app-doc', tenantId: 'app-org' });
+    // Nested beats the flat internal documentId/organizationId.
+    const nestedAndFlat = {
+      ...ADVANCED_NESTED,
+      data: { ...ADVANCED_NESTED.data, metadata: { ...ADVANCED_NESTED.data.metadata, documentId: 'internal-doc', organizationId: 'internal-org' } },
+    };
+    expect(await collab.webhooks.verify(oracleRequest(nestedAndFlat, 'msg_nested_flat'))).toMatchObject({ roomId: 'nested-doc', tenantId: 'nested-org' });
+    // The reference's flat samples: V2 (§12.2) and V1 (§12.1).
+    expect(await collab.webhooks.verify(oracleRequest(ADVANCED_SAMPLE, 'msg_flat'))).toMatchObject({ roomId: 'yourDocumentId', tenantId: 'yourOrganizationId' });
+    expect(await collab.webhooks.verify(basicRequest(BASIC_SAMPLE))).toMatchObject({ roomId: 'toolbar', tenantId: 'velt-sample-app' });
+    await collab.close();
+  });
+
+  it('read nested ids from an envelope-level metadata when data has none', async () => {
+    const collab = await veltCollab({ webhookSecret: VECTOR.secret });
+    const { metadata, ...dataWithout } = ADVANCED_NESTED.data;
+    const envelope = { ...ADVANCED_NESTED, data: dataWithout, metadata };
+    expect(await collab.webhooks.verify(oracleRequest(envelope, 'msg_envelope'))).toMatchObject({ roomId: 'nested-doc', tenantId: 'nested-org', threadId: '-O0nestedAnnotation' });
+    await collab.close();
+  });
+});
+
+describe('start-up checks', () => {
+  it('an empty webhookSecret (whsec_) fails createCollab with a ConfigError naming webhookSecret and VELT_WEBHOOK_SECRET', async () => {
+    for (const webhookSecret of ['whsec_', 'whsec_=']) {
+      const err = await rejection(veltCollab({ webhookSecret }));
+      expect(err).toBeInstanceOf(ConfigError);
+      expect([err.field, err.envVar]).toEqual(['webhookSecret', 'VELT_WEBHOOK_SECRET']);
+    }
+  });
+});
+
+describe('replay protection', () => {
+  function recording(): WebhookReplayStore & { ttls: number[] } {
+    const inner = createInMemoryReplayStore();
+    const ttls: number[] = [];
+    return { ttls, claim: (id, ttl) => (ttls.push(ttl), inner.claim(id, ttl)) };
+  }
+
+  it('refuses a replayed advanced delivery on another instance sharing the store, keeping ids for 2 x 300 s', async () => {
+    const store = recording();
+    const a = await veltCollab({ webhookSecret: VECTOR.secret, webhookReplayStore: store });
+    const b = await veltCollab({ webhookSecret: VECTOR.secret, webhookReplayStore: store });
+    const request = oracleRequest(ADVANCED_SAMPLE, 'msg_velt_replay');
+    expect((await a.webhooks.verify(request)).id).toBe('msg_velt_replay');
+    const err = await rejection(b.webhooks.verify(request));
+    expect(err).toBeInstanceOf(WebhookVerificationError);
+    expect(err.vendorCode).toBe(WEBHOOK_REPLAYED);
+    expect(store.ttls).toEqual([600_000, 600_000]);
+    await a.close();
+    await b.close();
+  });
+
+  it('refuses a replayed basic delivery within the configured window (basic webhooks have no timestamp)', async () => {
+    const store = recording();
+    const collab = await veltCollab({ webhookAuthToken: BASIC_TOKEN, webhookReplayStore: store, webhookReplayWindowSeconds: 120 });
+    const request = basicRequest(BASIC_SAMPLE);
+    expect((await collab.webhooks.verify(request)).id).toBe('-Nvmw84XtUUHIsrcKAvI');
+    expect((await rejection(collab.webhooks.verify(request))).vendorCode).toBe(WEBHOOK_REPLAYED);
+    // Another webhookId is another delivery; the per-call window overrides the configured one.
+    expect((await collab.webhooks.verify(basicRequest({ ...BASIC_SAMPLE, webhookId: 'another' }), { replayWindowSeconds: 30 })).id).toBe('another');
+    expect(store.ttls).toEqual([120_000, 120_000, 30_000]);
+    await collab.close();
+  });
+
+  it('does not claim ids of requests that fail verification', async () => {
+    const store = recording();
+    const collab = await veltCollab({ webhookAuthToken: BASIC_TOKEN, webhookSecret: VECTOR.secret, webhookReplayStore: store });
+    expect(await rejection(collab.webhooks.verify(basicRequest(BASIC_SAMPLE, 'wrong-token')))).toBeInstanceOf(WebhookVerificationError);
+    expect(await rejection(collab.webhooks.verify(oracleRequest(ADVANCED_SAMPLE, 'msg_forged', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')))).toBeInstanceOf(WebhookVerificationError);
+    expect(store.ttls).toEqual([]);
+    expect((await collab.webhooks.verify(basicRequest(BASIC_SAMPLE))).id).toBe('-Nvmw84XtUUHIsrcKAvI');
+    expect((await collab.webhooks.verify(oracleRequest(ADVANCED_SAMPLE, 'msg_forged'))).id).toBe('msg_forged');
     await collab.close();
   });
 });

@@ -9,9 +9,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLiveblocksWebhookVerifier, LB_WEBHOOK_EVENT_TYPES } from '../../../src/adapters/liveblocks/index.js';
 import { type Collab, createCollab, registerAdapter } from '../../../src/core/container.js';
-import { WebhookVerificationError } from '../../../src/core/errors.js';
+import { ConfigError, WebhookVerificationError } from '../../../src/core/errors.js';
 import type { CollabEvent, WebhookRequest } from '../../../src/core/model/event.js';
-import { signStandardWebhook } from '../../../src/core/webhooks/index.js';
+import { createInMemoryReplayStore, signStandardWebhook, WEBHOOK_REPLAYED } from '../../../src/core/webhooks/index.js';
 
 registerAdapter('liveblocks', async () => (await import('../../../src/adapters/liveblocks/index.js')).liveblocksAdapter);
 
@@ -283,5 +283,37 @@ describe('collab.webhooks.verify on the collab', () => {
 
   it('rejects it without the clock set (the vector is from 2023)', async () => {
     await expect(collab.webhooks.verify({ headers: HEADERS, rawBody: BODY })).rejects.toThrow(/too old/);
+  });
+});
+
+describe('start-up checks and replay protection', () => {
+  it('an empty webhook secret (whsec_) fails createCollab with a ConfigError naming webhookSecret and its variable', async () => {
+    for (const config of [{ webhookSecret: 'whsec_' }, { webhookSecret: 'whsec_A' }, { webhookSecrets: ['whsec_'] }]) {
+      const err = await createCollab({ provider: 'liveblocks', secretKey: 'sk_localdev', ...config }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ConfigError);
+      const { field, envVar } = err as ConfigError;
+      if ('webhookSecret' in config) expect([field, envVar]).toEqual(['webhookSecret', 'LIVEBLOCKS_WEBHOOK_SECRET']);
+      else expect(field).toBe('webhookSecrets.0');
+    }
+  });
+
+  it('two instances sharing a replay store: the second delivery of a signed webhook is refused, a new id is not', async () => {
+    const store = createInMemoryReplayStore();
+    const a = await createCollab({ provider: 'liveblocks', secretKey: 'sk_localdev', webhookSecret: OTHER_SECRET, webhookReplayStore: store });
+    const b = await createCollab({ provider: 'liveblocks', secretKey: 'sk_localdev', webhookSecret: OTHER_SECRET, webhookReplayStore: store });
+    const oracle = new Webhook(OTHER_SECRET);
+    const delivery = (id: string) => {
+      const at = new Date();
+      return { headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': oracle.sign(id, at, BODY) }, rawBody: BODY };
+    };
+    const first = delivery('msg_lb_replay');
+    await expect(a.webhooks.verify(first)).resolves.toMatchObject({ id: 'msg_lb_replay', type: 'user.entered' });
+    await expect(b.webhooks.verify(first)).rejects.toMatchObject({ code: 'webhook_verification_failed', vendorCode: WEBHOOK_REPLAYED, provider: 'liveblocks' });
+    await expect(b.webhooks.verify(delivery('msg_lb_other'))).resolves.toMatchObject({ id: 'msg_lb_other' });
+    await a.close();
+    await b.close();
   });
 });

@@ -21,8 +21,9 @@ import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
  */
 @injectable()
 export class LiveblocksWebhookKeys {
-  private readonly secrets: string[] = [];
-  private current: ((request: WebhookRequest) => CollabEvent) | undefined;
+  // #private, so neither JSON.stringify nor util.inspect of a collab reaches the secrets.
+  readonly #secrets: string[] = [];
+  #current: ((request: WebhookRequest) => CollabEvent) | undefined;
 
   constructor(@inject(LIVEBLOCKS_TOKENS.Context) ctx: LiveblocksContext) {
     const { webhookSecret, webhookSecrets } = ctx.config;
@@ -31,15 +32,15 @@ export class LiveblocksWebhookKeys {
 
   /** Trusts one more signing secret (no-op when already trusted). */
   add(secret: string | undefined): void {
-    if (secret === undefined || this.secrets.includes(secret)) return;
+    if (secret === undefined || this.#secrets.includes(secret)) return;
     registerSecret(secret);
-    this.secrets.push(secret);
-    this.current = createLiveblocksWebhookVerifier({ secrets: this.secrets });
+    this.#secrets.push(secret);
+    this.#current = createLiveblocksWebhookVerifier({ secrets: this.#secrets });
   }
 
   /** The verifier of the trusted secrets, or `undefined` while there is none. */
   get verifier(): ((request: WebhookRequest) => CollabEvent) | undefined {
-    return this.current;
+    return this.#current;
   }
 }
 

@@ -10,7 +10,13 @@ import {
 } from '../../../core/model/event.js';
 import { registerSecret } from '../../../core/redact.js';
 import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
-import { decodeBase64JsonBody, getHeader, verifyBasicAuthWebhook, verifyStandardWebhook } from '../../../core/webhooks/index.js';
+import {
+  createStandardWebhookVerifier,
+  decodeBase64JsonBody,
+  getHeader,
+  type StandardWebhookVerifier,
+  verifyBasicAuthWebhook,
+} from '../../../core/webhooks/index.js';
 import { EVENTS_METADATA_KEY, filterTypesFor, normaliseAdvancedWebhook, normaliseBasicWebhook, toSubscription } from '../webhooks.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
@@ -21,13 +27,14 @@ import { VELT_TOKENS, type VeltContext } from './context.js';
  */
 @injectable()
 export class VeltWebhookSubscriptions implements WebhookSubscriptionService {
-  private readonly secrets = new Set<string>();
+  // #private, so util.inspect of a collab does not list the endpoint secrets.
+  readonly #secrets = new Set<string>();
 
   constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {}
 
   /** Secrets of the endpoints created by this process. */
   knownSecrets(): string[] {
-    return [...this.secrets];
+    return [...this.#secrets];
   }
 
   async create(input: CreateWebhookSubscriptionInput, options?: CallOptions): Promise<WebhookSubscription> {
@@ -56,7 +63,7 @@ export class VeltWebhookSubscriptions implements WebhookSubscriptionService {
       throw err;
     }
     registerSecret(secret);
-    this.secrets.add(secret);
+    this.#secrets.add(secret);
     return { ...toSubscription(endpoint), secret };
   }
 
@@ -91,20 +98,28 @@ export class VeltWebhookSubscriptions implements WebhookSubscriptionService {
  */
 @injectable()
 export class VeltWebhookService implements WebhookService {
+  /** The Standard Webhooks verifier of the trusted secrets, rebuilt only when a subscription adds one. */
+  #verifier: StandardWebhookVerifier | undefined;
+  #verifierSecrets = 0;
+
   constructor(
     @inject(VELT_TOKENS.Context) private readonly ctx: VeltContext,
     @inject(VELT_TOKENS.Subscriptions) readonly subscriptions: VeltWebhookSubscriptions,
   ) {}
 
+  /**
+   * Verifies an advanced (signed) or basic (token) Velt webhook and normalises it. A request with a
+   * `webhook-signature` or `webhook-id` header is treated as advanced and must verify as one.
+   *
+   * @throws WebhookVerificationError when verification fails or the matching secret/token is not configured.
+   */
   async verify(request: WebhookRequest): Promise<CollabEvent> {
     this.ctx.assert('webhooks.verify');
     const init = { provider: 'velt', operation: 'webhooks.verify' };
     const headers = request?.headers ?? {};
     const signed = getHeader(headers, 'webhook-signature') !== undefined || getHeader(headers, 'webhook-id') !== undefined;
     if (signed) {
-      const secrets = [this.ctx.config.webhookSecret, ...this.subscriptions.knownSecrets()].filter((s): s is string => typeof s === 'string');
-      if (secrets.length === 0) throw new WebhookVerificationError('An advanced (signed) Velt webhook arrived but no webhookSecret is configured', init);
-      const verified = verifyStandardWebhook(request, { secrets, provider: 'velt' });
+      const verified = this.#standardVerifier(init)(request);
       return normaliseAdvancedWebhook(decodeBase64JsonBody(verified.body), verified);
     }
     const token = this.ctx.config.webhookAuthToken;
@@ -116,5 +131,18 @@ export class VeltWebhookService implements WebhookService {
     if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) throw new WebhookVerificationError('The raw body must be a string or bytes', init);
     const text = typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
     return normaliseBasicWebhook(decodeBase64JsonBody(text), text);
+  }
+
+  #standardVerifier(init: { provider: string; operation: string }): StandardWebhookVerifier {
+    const known = this.subscriptions.knownSecrets();
+    const configured = this.ctx.config.webhookSecret;
+    const count = known.length + (configured !== undefined ? 1 : 0);
+    if (this.#verifier === undefined || count !== this.#verifierSecrets) {
+      if (count === 0) throw new WebhookVerificationError('An advanced (signed) Velt webhook arrived but no webhookSecret is configured', init);
+      // Secrets are only ever added, so the count says whether the decoded keys are stale.
+      this.#verifier = createStandardWebhookVerifier({ secrets: configured !== undefined ? [configured, ...known] : known, provider: 'velt' });
+      this.#verifierSecrets = count;
+    }
+    return this.#verifier;
   }
 }
