@@ -41,8 +41,9 @@ describe('memory provider specifics', () => {
     const sub = await first.webhooks.subscriptions.create({ url: 'http://127.0.0.1:9/hook', events: ['room.created'] });
     await first.close();
 
+    // Version 2: the snapshot now comes with a journal (version 1 files still load, see memory-persistence.test.ts).
     const file = JSON.parse(await readFile(persistPath, 'utf8')) as { format: string; version: number };
-    expect(file).toMatchObject({ format: 'unicollab-memory', version: 1 });
+    expect(file).toMatchObject({ format: 'unicollab-memory', version: 2 });
 
     const second = await memory({ persistPath });
     expect(await second.rooms.get('kept')).toMatchObject({ id: 'kept', metadata: { a: '1' } });

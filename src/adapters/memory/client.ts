@@ -1,24 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { ConfigError } from '../../core/errors.js';
+import { CollabError, ProviderUnavailableError } from '../../core/errors.js';
+import type { CollabLogger } from '../../core/logger.js';
 import type { CollabEventType } from '../../core/model/event.js';
-import {
-  type PersistedState,
-  PersistedStateSchema,
-  type StoredNotification,
-  type StoredRoom,
-  type StoredSubscription,
-  type StoredUser,
-} from './schemas.js';
+import type { PersistenceFileSystem } from './persistence/file-system.js';
+import { Persistence, type PersistenceStatus } from './persistence/persistence.js';
+import type { SnapshotPacing } from './persistence/snapshot-writer.js';
+import { type EntityRef, MemoryTables } from './state.js';
 
-/** The state of one tenant (Liveblocks/Velt organization). */
-export interface TenantState {
-  rooms: Map<string, StoredRoom>;
-  users: Map<string, StoredUser>;
-  /** userId -> notificationId -> notification. */
-  notifications: Map<string, Map<string, StoredNotification>>;
-}
+export type { TenantState, EntityRef } from './state.js';
 
 /** Well-known key under which the memory room service exposes its store (for `memoryStoreOf`). */
 export const MEMORY_STORE = Symbol.for('unicollab.memory.store');
@@ -47,30 +36,49 @@ export type BroadcastListener = (payload: unknown, roomId: string) => void;
 
 /** Options of the store. */
 export interface MemoryStoreOptions {
-  /** Keep state in this JSON file. */
+  /**
+   * Keep state in this file (a JSON snapshot) with an append-only journal beside it
+   * (`<persistPath>.journal-<n>`) and an exclusive lock (`<persistPath>.lock`). A write resolves only
+   * once it is fsync'd.
+   */
   persistPath?: string;
-  /** Clock (ms), for presence expiry. */
+  /** Clock (ms), for presence expiry and webhook retry times. */
   now?: () => number;
+  /** Receives warnings about failed saves and compactions. */
+  logger?: CollabLogger;
+  /** Tenant given to subscriptions of version 1 files, which had none (default `default`). */
+  legacyTenantId?: string;
+  /** File operations (tests inject failures). */
+  fileSystem?: PersistenceFileSystem;
+  /** Compact once the journal exceeds this many bytes and the last snapshot's size (default 4 MiB). */
+  compactAfterBytes?: number;
+  /** First background retry delay after a failed save, in ms (default 50, doubling up to `retryMaxMs`). */
+  retryBaseMs?: number;
+  /** Longest background retry delay after failed saves, in ms (default 5000). */
+  retryMaxMs?: number;
+  /** How snapshot writing shares the event loop. */
+  pacing?: SnapshotPacing;
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * The embedded provider's "vendor": all state, id generation, change fan-out, and the optional
- * JSON persistence (the adapter's only I/O). Services hold the rules; this holds the data.
+ * durable persistence (the adapter's only I/O). Services hold the rules; this holds the data.
+ *
+ * Services mutate the tables synchronously, report what changed (`changed` / `dirty`), then
+ * `await commit()` before resolving, so an acknowledged write is on disk.
  */
-export class MemoryStore {
-  readonly tenants = new Map<string, TenantState>();
-  readonly subscriptions = new Map<string, StoredSubscription>();
-  /** `${tenant}\u0000${roomId}` -> userId -> entry. */
+export class MemoryStore extends MemoryTables {
+  /** `${tenant}\u0000${roomId}` -> userId -> entry. Not persisted: presence does not outlive the process. */
   readonly presence = new Map<string, Map<string, StoredPresence>>();
   readonly now: () => number;
-  private seq = 0;
   private readonly changeListeners = new Set<(change: MemoryChange) => void>();
   private readonly broadcastListeners = new Map<string, Set<BroadcastListener>>();
-  private saveTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
-  private dirty = false;
+  private persistence: Persistence | undefined;
 
   constructor(private readonly options: MemoryStoreOptions = {}) {
+    super();
     // Read Date.now at call time (not captured) so fake timers in tests move presence expiry.
     this.now = options.now ?? (() => Date.now());
   }
@@ -85,27 +93,30 @@ export class MemoryStore {
     return `${prefix}_${randomBytes(12).toString('base64url')}`;
   }
 
-  /** The state of a tenant, created on first use. */
-  tenant(tenantId: string): TenantState {
-    let t = this.tenants.get(tenantId);
-    if (!t) {
-      t = { rooms: new Map(), users: new Map(), notifications: new Map() };
-      this.tenants.set(tenantId, t);
-    }
-    return t;
-  }
-
   /** Subscribes to changes (webhook fan-out). */
   onChange(listener: (change: MemoryChange) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
 
-  /** Records a mutation: schedules persistence and notifies change listeners. */
-  changed(change: MemoryChange | undefined): void {
-    this.markDirty();
-    if (!change) return;
+  /** Records a change with a webhook event: marks the entity it touched dirty and notifies listeners. */
+  changed(change: MemoryChange): void {
+    const ref = entityOf(change);
+    if (ref) this.dirty(ref);
     for (const listener of this.changeListeners) listener(change);
+  }
+
+  /** Marks an entity as changed (or deleted), to be saved by the next commit. */
+  dirty(ref: EntityRef): void {
+    this.persistence?.markDirty(ref);
+  }
+
+  /**
+   * Resolves when every change made so far is durable; at once without `persistPath`.
+   * Rejects with `ProviderUnavailableError` when saving failed (the change stays applied in memory).
+   */
+  commit(): Promise<void> {
+    return this.persistence ? this.persistence.commit() : RESOLVED;
   }
 
   /** Subscribes to broadcasts in one room. */
@@ -125,89 +136,77 @@ export class MemoryStore {
     return set.size;
   }
 
-  /** Loads the persisted file if there is one. A corrupt file is a `ConfigError`, never silently discarded. */
-  async load(): Promise<void> {
+  /**
+   * Opens `persistPath` if set: takes its lock, loads the snapshot and replays the journal.
+   *
+   * @throws ConfigError (field `persistPath`) for a locked path (naming the owner's pid), an unreadable
+   *   file, or damaged contents (never silently discarded).
+   */
+  async open(): Promise<void> {
     const path = this.options.persistPath;
-    if (!path) return;
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new ConfigError(`Cannot read memory persistPath ${path}: ${(err as Error).message}`, { field: 'persistPath', provider: 'memory', cause: err });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new ConfigError(`Memory persistPath ${path} is not valid JSON`, { field: 'persistPath', provider: 'memory', cause: err });
-    }
-    const parsed = PersistedStateSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ConfigError(`Memory persistPath ${path} is not a unicollab memory state file (at ${issue.path.join('.') || 'root'}: ${issue.message})`, {
-        field: 'persistPath',
-        provider: 'memory',
-      });
-    }
-    this.restore(parsed.data);
-  }
-
-  private restore(state: PersistedState): void {
-    this.seq = state.seq;
-    for (const [tenantId, t] of Object.entries(state.tenants)) {
-      const tenant = this.tenant(tenantId);
-      for (const room of t.rooms) tenant.rooms.set(room.id, { ...room, threads: new Map(room.threads.map((th) => [th.id, th])) });
-      for (const user of t.users) tenant.users.set(user.id, user);
-      for (const n of t.notifications) {
-        let inbox = tenant.notifications.get(n.userId);
-        if (!inbox) tenant.notifications.set(n.userId, (inbox = new Map()));
-        inbox.set(n.id, n);
-      }
-    }
-    for (const sub of state.subscriptions) this.subscriptions.set(sub.id, sub);
-  }
-
-  /** The whole state as the persisted JSON shape. */
-  snapshot(): PersistedState {
-    const tenants: PersistedState['tenants'] = {};
-    for (const [tenantId, t] of this.tenants) {
-      tenants[tenantId] = {
-        rooms: [...t.rooms.values()].map((r) => ({ ...r, threads: [...r.threads.values()] })),
-        users: [...t.users.values()],
-        notifications: [...t.notifications.values()].flatMap((inbox) => [...inbox.values()]),
-      };
-    }
-    return { format: 'unicollab-memory', version: 1, seq: this.seq, tenants, subscriptions: [...this.subscriptions.values()] };
-  }
-
-  private markDirty(): void {
-    if (!this.options.persistPath) return;
-    this.dirty = true;
-    // Coalesce bursts of writes into one file write; close() flushes whatever is pending.
-    this.saveTimer ??= setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.flush();
-    }, 25);
-    this.saveTimer.unref?.();
-  }
-
-  /** Writes pending changes to `persistPath` (atomically: temp file then rename). */
-  flush(): Promise<void> {
-    const path = this.options.persistPath;
-    if (!path) return Promise.resolve();
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-    }
-    this.saving = this.saving.then(async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      const tmp = `${path}.${process.pid}.tmp`;
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(tmp, JSON.stringify(this.snapshot()));
-      await rename(tmp, path);
+    if (!path || this.persistence) return;
+    this.persistence = await Persistence.open(this, {
+      path,
+      legacyTenantId: this.options.legacyTenantId ?? 'default',
+      ...(this.options.fileSystem ? { fileSystem: this.options.fileSystem } : {}),
+      ...(this.options.logger ? { logger: this.options.logger } : {}),
+      ...(this.options.compactAfterBytes !== undefined ? { compactAfterBytes: this.options.compactAfterBytes } : {}),
+      ...(this.options.retryBaseMs !== undefined ? { retryBaseMs: this.options.retryBaseMs } : {}),
+      ...(this.options.retryMaxMs !== undefined ? { retryMaxMs: this.options.retryMaxMs } : {}),
+      ...(this.options.pacing ? { pacing: this.options.pacing } : {}),
     });
-    return this.saving;
+  }
+
+  /**
+   * Writes a fresh snapshot and drops the journal it covers (it also happens on its own as the journal
+   * grows). Rejects with `ProviderUnavailableError` when the disk fails; nothing is lost then.
+   */
+  async compact(): Promise<void> {
+    try {
+      await this.persistence?.compact();
+    } catch (err) {
+      if (CollabError.is(err)) throw err;
+      throw new ProviderUnavailableError(`Compacting the memory state failed: ${(err as Error).message}; the journal is kept`, { provider: 'memory', operation: 'compact', cause: err });
+    }
+  }
+
+  /** Persistence counters, or `undefined` without `persistPath`. */
+  get persistenceStatus(): PersistenceStatus | undefined {
+    return this.persistence?.status;
+  }
+
+  /** Saves what is pending, compacts, and releases the lock. Rejects with `ProviderUnavailableError` when saving failed. */
+  async close(): Promise<void> {
+    await this.persistence?.close();
+  }
+
+  /**
+   * What `util.inspect` (and so `console.log` of a collab) shows: counts only. The tables hold
+   * webhook signing secrets, and dumping a large state would be useless anyway.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const rooms = [...this.tenants.values()].reduce((n, t) => n + t.rooms.size, 0);
+    return `MemoryStore { tenants: ${this.tenants.size}, rooms: ${rooms}, subscriptions: ${this.subscriptions.size}, pendingDeliveries: ${this.deliveries.size}${this.options.persistPath ? `, persistPath: ${JSON.stringify(this.options.persistPath)}` : ''} }`;
+  }
+}
+
+/** The persisted entity a webhook-visible change touched (presence changes touch none). */
+function entityOf(change: MemoryChange): EntityRef | undefined {
+  const { tenantId, roomId, threadId } = change;
+  switch (change.type) {
+    case 'room.created':
+    case 'room.deleted':
+      return roomId === undefined ? undefined : { kind: 'room', tenantId, roomId };
+    case 'notification.created': {
+      const notificationId = change.data?.notificationId;
+      return change.userId !== undefined && typeof notificationId === 'string' ? { kind: 'notification', tenantId, userId: change.userId, notificationId } : undefined;
+    }
+    case 'user.entered':
+    case 'user.left':
+    case 'storage.updated':
+      return undefined;
+    default:
+      // thread.*, comment.*, reaction.*: a thread is saved with its comments and reactions.
+      return roomId !== undefined && threadId !== undefined ? { kind: 'thread', tenantId, roomId, threadId } : undefined;
   }
 }

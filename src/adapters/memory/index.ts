@@ -17,7 +17,14 @@ export const memoryAdapter: AdapterDefinition<z.output<typeof MemoryConfigSchema
   createModule: createMemoryModule,
 };
 
-/** Creates a collab on the embedded in-memory provider: `await memory()` or `await memory({ persistPath })`. */
+/**
+ * Creates a collab on the embedded in-memory provider: `await memory()` or `await memory({ persistPath })`.
+ *
+ * With `persistPath`, every write resolves only once it is fsync'd to an append-only journal beside
+ * the snapshot file (compacted in the background), the path is locked for this process (another
+ * process gets a `ConfigError` naming the holder's pid), and `close()` saves, compacts and unlocks.
+ * Webhook deliveries are saved with the state too, and resume after a restart.
+ */
 export function memory(config: Omit<MemoryConfig, 'provider'> = {}, options?: CreateCollabOptions): Promise<Collab> {
   return createCollab({ ...config, provider: 'memory' }, options);
 }

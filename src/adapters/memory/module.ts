@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { TOKENS } from '../../core/tokens.js';
 import { MemoryStore } from './client.js';
+import type { MemoryModuleOptions } from './module-options.js';
 import { MemoryAuthService } from './services/auth.js';
 import { MemoryCommentService, MemoryReactionService } from './services/comments.js';
 import { MEMORY_TOKENS, MemoryContext, type ParsedMemoryConfig } from './services/context.js';
@@ -13,12 +14,24 @@ import { MemoryThreadService } from './services/threads.js';
 import { MemoryUserService } from './services/users.js';
 import { MemoryWebhookFanout, MemoryWebhookService, MemoryWebhookSubscriptions } from './services/webhooks.js';
 
-/** The Inversify module of the embedded provider. Loading it reads `persistPath` if set. */
-export function createMemoryModule(config: ParsedMemoryConfig): ContainerModule {
+export type { MemoryModuleOptions } from './module-options.js';
+
+/**
+ * The Inversify module of the embedded provider. Loading it opens `persistPath` if set (taking its
+ * lock, loading the snapshot and replaying the journal); closing the lifecycle stops webhook delivery,
+ * saves what is pending and releases the lock.
+ */
+export function createMemoryModule(config: ParsedMemoryConfig, options: MemoryModuleOptions = {}): ContainerModule {
   return new ContainerModule(async ({ bind }) => {
-    const store = new MemoryStore(config.persistPath ? { persistPath: config.persistPath } : {});
-    await store.load();
+    const store = new MemoryStore({
+      ...(config.persistPath ? { persistPath: config.persistPath } : {}),
+      ...(config.logger ? { logger: config.logger } : {}),
+      legacyTenantId: config.tenantId ?? 'default',
+      ...options.store,
+    });
+    await store.open();
     bind(MEMORY_TOKENS.Store).toConstantValue(store);
+    bind(MEMORY_TOKENS.Options).toConstantValue(options);
     bind(MEMORY_TOKENS.Fanout).to(MemoryWebhookFanout).inSingletonScope();
     bind(MEMORY_TOKENS.Context).to(MemoryContext).inSingletonScope();
     bind(MEMORY_TOKENS.NotificationRules).to(MemoryNotificationRules).inSingletonScope();
@@ -37,8 +50,11 @@ export function createMemoryModule(config: ParsedMemoryConfig): ContainerModule 
       .toResolvedValue(
         (fanout: MemoryWebhookFanout) => ({
           close: async () => {
-            await fanout.close();
-            await store.flush();
+            try {
+              await fanout.close();
+            } finally {
+              await store.close();
+            }
           },
         }),
         [MEMORY_TOKENS.Fanout],

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { CommentBodySchema } from '../../core/model/body.js';
-import { MetadataSchema } from '../../core/model/common.js';
+import { MetadataValueSchema, safeRecord } from '../../core/model/common.js';
 import { CollabEventTypeSchema } from '../../core/model/event.js';
 import { RoomAccessSchema } from '../../core/model/room.js';
 
 const DateSchema = z.coerce.date();
+
+/**
+ * Metadata as stored: input validation refuses `constructor`/`prototype` keys now, but a state file
+ * written before that may hold them, and it must still open. Only `__proto__` stays refused.
+ */
+const MetadataSchema = safeRecord(MetadataValueSchema);
 
 /** A stored reaction: one emoji with the users who chose it. */
 export const StoredReactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()), createdAt: DateSchema });
@@ -65,14 +71,34 @@ export const StoredNotificationSchema = z.object({
   readAt: DateSchema.nullable(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
-/** A stored webhook subscription (with its signing secret). */
+/** A stored webhook subscription (with its signing secret), owned by one tenant. */
 export const StoredSubscriptionSchema = z.object({
   id: z.string(),
+  /** The tenant whose events it receives and whose `verify` accepts its signatures. */
+  tenantId: z.string(),
   url: z.string(),
   events: z.array(CollabEventTypeSchema),
   secret: z.string(),
   description: z.string().optional(),
   createdAt: DateSchema,
+});
+/** A version 1 subscription: it had no tenant (it received every tenant's events). */
+const LegacySubscriptionSchema = StoredSubscriptionSchema.extend({ tenantId: z.string().optional() });
+/** A webhook delivery not yet made (or being retried), kept with the state so a restart resumes it. */
+export const StoredDeliverySchema = z.object({
+  /** The `webhook-id` (`msg_...`), the same on every attempt. */
+  id: z.string(),
+  tenantId: z.string(),
+  subscriptionId: z.string(),
+  /** The JSON body (a `MemoryWebhookPayload`). */
+  payload: z.record(z.string(), z.unknown()),
+  /** Attempts made so far. */
+  attempts: z.number().int().min(0),
+  /** When the next attempt is due (epoch ms). */
+  nextAttemptAt: z.number(),
+  createdAt: DateSchema,
+  /** Why the last attempt failed (`HTTP 500`, `network error: ECONNREFUSED`...). */
+  lastError: z.string().optional(),
 });
 /** The state of one tenant. */
 export const StoredTenantSchema = z.object({
@@ -80,14 +106,49 @@ export const StoredTenantSchema = z.object({
   users: z.array(StoredUserSchema),
   notifications: z.array(StoredNotificationSchema),
 });
-/** The persisted file (`persistPath`). `version` guards the format. */
-export const PersistedStateSchema = z.object({
+/** The version 1 file: the whole state, rewritten on every save (still loaded). */
+export const PersistedStateV1Schema = z.object({
   format: z.literal('unicollab-memory'),
   version: z.literal(1),
   seq: z.number(),
   tenants: z.record(z.string(), StoredTenantSchema),
-  subscriptions: z.array(StoredSubscriptionSchema),
+  subscriptions: z.array(LegacySubscriptionSchema),
 });
+/**
+ * The version 2 snapshot (`persistPath`): the state as of some moment, plus `journal`, the first
+ * journal generation (`<persistPath>.journal-<n>`) whose records apply on top of it.
+ */
+export const PersistedStateSchema = z.object({
+  format: z.literal('unicollab-memory'),
+  version: z.literal(2),
+  journal: z.number().int().min(0),
+  seq: z.number(),
+  tenants: z.record(z.string(), StoredTenantSchema),
+  subscriptions: z.array(StoredSubscriptionSchema),
+  deliveries: z.array(StoredDeliverySchema),
+});
+/** Either snapshot version, told apart by `version`. */
+export const AnyPersistedStateSchema = z.discriminatedUnion('version', [PersistedStateV1Schema, PersistedStateSchema]);
+
+/** A room record's value: the room without its threads (each thread is a record of its own). */
+export const StoredRoomFieldsSchema = StoredRoomSchema.omit({ threads: true });
+
+/**
+ * One journal record: the whole new value of one entity (`v: null` deletes it), or the id sequence.
+ * Whole-entity puts make replay idempotent, so records can be applied over a snapshot taken while
+ * writes went on.
+ */
+export const JournalRecordSchema = z.discriminatedUnion('k', [
+  z.object({ k: z.literal('seq'), v: z.number() }),
+  z.object({ k: z.literal('room'), t: z.string(), id: z.string(), v: StoredRoomFieldsSchema.nullable() }),
+  z.object({ k: z.literal('thread'), t: z.string(), r: z.string(), id: z.string(), v: StoredThreadSchema.nullable() }),
+  z.object({ k: z.literal('user'), t: z.string(), id: z.string(), v: StoredUserSchema.nullable() }),
+  z.object({ k: z.literal('notification'), t: z.string(), u: z.string(), id: z.string(), v: StoredNotificationSchema.nullable() }),
+  z.object({ k: z.literal('subscription'), id: z.string(), v: StoredSubscriptionSchema.nullable() }),
+  z.object({ k: z.literal('delivery'), id: z.string(), v: StoredDeliverySchema.nullable() }),
+]);
+/** One journal line: the records of one commit, applied all or not at all. */
+export const JournalBatchSchema = z.object({ r: z.array(JournalRecordSchema) });
 
 /** A reaction as stored. */
 export type StoredReaction = z.infer<typeof StoredReactionSchema>;
@@ -103,5 +164,11 @@ export type StoredUser = z.infer<typeof StoredUserSchema>;
 export type StoredNotification = z.infer<typeof StoredNotificationSchema>;
 /** A webhook subscription as stored (with its secret). */
 export type StoredSubscription = z.infer<typeof StoredSubscriptionSchema>;
-/** The JSON document written to `persistPath`. */
+/** A pending webhook delivery as stored. */
+export type StoredDelivery = z.infer<typeof StoredDeliverySchema>;
+/** The JSON document written to `persistPath` (version 2). */
 export type PersistedState = z.infer<typeof PersistedStateSchema>;
+/** A snapshot of either version, as parsed. */
+export type AnyPersistedState = z.infer<typeof AnyPersistedStateSchema>;
+/** One journal record. */
+export type JournalRecord = z.infer<typeof JournalRecordSchema>;

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../../src/core/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { DEFAULT_WEBHOOK_CONCURRENCY, nextRetryDelayMs, STANDARD_WEBHOOK_SCHEDULE_MS } from '../../../src/core/webhooks/dispatcher.js';
 import {
   createStandardWebhookVerifier,
   generateWebhookSecret,
@@ -289,5 +291,94 @@ describe('WebhookDispatcher', () => {
       expect(line).not.toContain('pa55word');
       for (const sig of sigs) expect(line).not.toContain(sig);
     }
+  });
+
+  it('follows a retry schedule (default: the Standard Webhooks one), with jitter on each delay', async () => {
+    expect(new WebhookDispatcher().schedule).toEqual(STANDARD_WEBHOOK_SCHEDULE_MS);
+    expect(new WebhookDispatcher({ retries: 2, backoffMs: 100 }).schedule).toEqual([0, 100, 200]);
+    const times: number[] = [];
+    const receiver = await startReceiver((_r, res, i) => {
+      times.push(Date.now());
+      res.statusCode = i < 2 ? 500 : 200;
+      res.end();
+    });
+    const result = await dispatcher({ schedule: [0, 50, 100] }).deliver({ url: receiver.url, secret: generateWebhookSecret(), payload });
+    expect(result).toMatchObject({ delivered: true, attempts: 3 });
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(38);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(78);
+    for (let i = 0; i < 50; i++) {
+      const d = nextRetryDelayMs([0, 1000], 1)!;
+      expect(d).toBeGreaterThanOrEqual(800);
+      expect(d).toBeLessThanOrEqual(1200);
+    }
+    expect(nextRetryDelayMs([0, 1000], 0)).toBe(0);
+    expect(nextRetryDelayMs([0, 1000], 2)).toBeUndefined();
+  });
+
+  it('keeps at most `concurrency` attempts in flight over all deliveries', async () => {
+    const held: ServerResponse[] = [];
+    let open = 0;
+    let maxOpen = 0;
+    const receiver = await startReceiver((_r, res) => {
+      open += 1;
+      maxOpen = Math.max(maxOpen, open);
+      res.on('close', () => (open -= 1));
+      held.push(res);
+    });
+    expect(DEFAULT_WEBHOOK_CONCURRENCY).toBe(8);
+    const d = dispatcher({ concurrency: 4, retries: 0 });
+    const results = Array.from({ length: 12 }, () => d.deliver({ url: receiver.url, secret: generateWebhookSecret(), payload }));
+    while (receiver.received.length < 4) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(receiver.received).toHaveLength(4);
+    while (receiver.received.length < 12 || held.length > 0) {
+      for (const res of held.splice(0)) res.end('ok');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect((await Promise.all(results)).every((r) => r.delivered)).toBe(true);
+    expect(maxOpen).toBe(4);
+  });
+
+  it('attempt() makes one attempt without retrying or logging, and reports an abort as such', async () => {
+    const receiver = await startReceiver((_r, res, i) => {
+      if (i === 0) {
+        res.statusCode = 500;
+        res.end();
+      }
+      // the second request is never answered
+    });
+    const warn = vi.fn();
+    const d = dispatcher({ logger: { warn } });
+    expect(await d.attempt({ url: receiver.url, secret: generateWebhookSecret(), payload, id: 'msg_one' })).toEqual({ delivered: false, id: 'msg_one', status: 500, error: 'HTTP 500', aborted: false });
+    expect(receiver.received).toHaveLength(1);
+    expect(warn).not.toHaveBeenCalled();
+    const controller = new AbortController();
+    const pending = d.attempt({ url: receiver.url, secret: generateWebhookSecret(), payload, id: 'msg_two' }, { signal: controller.signal });
+    while (receiver.received.length < 2) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    expect(await pending).toMatchObject({ delivered: false, aborted: true, error: 'aborted' });
+  });
+
+  it('close() cancels deliveries still waiting for a slot: they make no request', async () => {
+    const receiver = await startReceiver(() => {
+      /* never answer */
+    });
+    const d = dispatcher({ concurrency: 1, retries: 0, timeoutMs: 60_000 });
+    const first = d.deliver({ url: receiver.url, secret: generateWebhookSecret(), payload });
+    const second = d.deliver({ url: receiver.url, secret: generateWebhookSecret(), payload });
+    const third = d.attempt({ url: receiver.url, secret: generateWebhookSecret(), payload, id: 'msg_3' });
+    while (receiver.received.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await d.close({ abort: true });
+    expect(await first).toMatchObject({ delivered: false, attempts: 1, error: 'dispatcher closed' });
+    expect(await second).toMatchObject({ delivered: false, attempts: 0, error: 'dispatcher closed' });
+    expect(await third).toMatchObject({ delivered: false, aborted: true });
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('refuses an empty schedule or a concurrency below 1 with a ConfigError', () => {
+    expect(() => new WebhookDispatcher({ schedule: [] })).toThrow(ConfigError);
+    expect(() => new WebhookDispatcher({ schedule: [0, -1] })).toThrow(ConfigError);
+    expect(() => new WebhookDispatcher({ concurrency: 0 })).toThrow(ConfigError);
+    expect(() => new WebhookDispatcher({ concurrency: 1.5 })).toThrow(ConfigError);
   });
 });

@@ -12,6 +12,7 @@ import {
 import type { CallOptions } from '../../../core/model/common.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
 import { toComment } from '../mappers.js';
+import { ownMetadata } from '../metadata.js';
 import type { StoredComment } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 import type { MemoryNotificationRules } from './notification-rules.js';
@@ -37,12 +38,13 @@ export class MemoryCommentService implements CommentService {
       body: structuredClone(data.body),
       createdAt: now,
       reactions: [],
-      metadata: structuredClone(data.metadata ?? {}),
+      metadata: ownMetadata(data.metadata),
     };
     thread.comments.push(comment);
     thread.updatedAt = now;
     this.ctx.changed({ type: 'comment.created', roomId: thread.roomId, threadId: thread.id, commentId: comment.id, userId: comment.authorId }, options);
     this.rules.onComment(thread, comment, options);
+    await this.ctx.commit(op);
     return toComment(comment);
   }
 
@@ -63,6 +65,7 @@ export class MemoryCommentService implements CommentService {
     thread.updatedAt = comment.editedAt;
     this.ctx.changed({ type: 'comment.edited', roomId, threadId, commentId, userId: comment.authorId }, options);
     this.rules.onComment(thread, comment, options, before);
+    await this.ctx.commit(op);
     return toComment(comment);
   }
 
@@ -77,6 +80,7 @@ export class MemoryCommentService implements CommentService {
       this.ctx.room(roomId, op, options).threads.delete(threadId);
       this.ctx.changed({ type: 'thread.deleted', roomId, threadId }, options);
     }
+    await this.ctx.commit(op);
   }
 
   private ids(roomId: string, threadId: string, commentId: string, op: string): void {
@@ -101,6 +105,7 @@ export class MemoryReactionService implements ReactionService {
       reaction.userIds.push(data.userId);
       this.ctx.changed({ type: 'reaction.added', roomId: data.roomId, threadId: data.threadId, commentId: data.commentId, userId: data.userId, data: { emoji: data.emoji } }, options);
     }
+    await this.ctx.commit(op);
     return toComment(comment);
   }
 
@@ -114,6 +119,7 @@ export class MemoryReactionService implements ReactionService {
       if (reaction.userIds.length === 0) comment.reactions = comment.reactions.filter((r) => r !== reaction);
       this.ctx.changed({ type: 'reaction.removed', roomId: data.roomId, threadId: data.threadId, commentId: data.commentId, userId: data.userId, data: { emoji: data.emoji } }, options);
     }
+    await this.ctx.commit(op);
     return toComment(comment);
   }
 }

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
 import type { MemoryConfigSchema } from '../../../core/config.js';
-import { NotFoundError } from '../../../core/errors.js';
+import { NotFoundError, ProviderUnavailableError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import { TOKENS } from '../../../core/tokens.js';
 import { validate, validateId } from '../../../core/validation.js';
@@ -15,6 +15,7 @@ export const MEMORY_TOKENS = {
   NotificationRules: Symbol.for('unicollab.memory.NotificationRules'),
   Fanout: Symbol.for('unicollab.memory.Fanout'),
   Subscriptions: Symbol.for('unicollab.memory.Subscriptions'),
+  Options: Symbol.for('unicollab.memory.Options'),
 } as const;
 
 /** The validated memory config. */
@@ -77,13 +78,36 @@ export class MemoryContext {
     return { thread, comment };
   }
 
-  /** Records a mutation that has no webhook event (persistence only). */
-  touched(): void {
-    this.store.changed(undefined);
+  /** Records a change to a room's own fields (no webhook event). */
+  touchedRoom(roomId: string, options?: CallOptions): void {
+    this.store.dirty({ kind: 'room', tenantId: this.tenantId(options), roomId });
+  }
+
+  /** Records a change to (or the deletion of) a user (no webhook event). */
+  touchedUser(userId: string, options?: CallOptions): void {
+    this.store.dirty({ kind: 'user', tenantId: this.tenantId(options), userId });
+  }
+
+  /** Records a change to (or the deletion of) a notification (no webhook event). */
+  touchedNotification(userId: string, notificationId: string, options?: CallOptions): void {
+    this.store.dirty({ kind: 'notification', tenantId: this.tenantId(options), userId, notificationId });
   }
 
   /** Records a change (persistence + webhooks). */
   changed(change: Omit<MemoryChange, 'tenantId'>, options?: CallOptions): void {
     this.store.changed({ ...change, tenantId: this.tenantId(options) });
+  }
+
+  /**
+   * Waits until the changes of this call are durable (at once without `persistPath`). A failed save
+   * rejects with `ProviderUnavailableError` naming the operation; the change stays applied in memory.
+   */
+  async commit(operation: string): Promise<void> {
+    try {
+      await this.store.commit();
+    } catch (err) {
+      if (err instanceof ProviderUnavailableError) throw new ProviderUnavailableError(err.message, { provider: 'memory', operation, cause: err.cause, retryable: err.retryable });
+      throw err;
+    }
   }
 }

@@ -9,6 +9,7 @@ import {
   TriggerNotificationInputSchema,
 } from '../../../core/model/notification.js';
 import type { NotificationService } from '../../../core/services/notifications.js';
+import { listKey } from '../../../core/paging.js';
 import { paginate, toNotification } from '../mappers.js';
 import type { StoredNotification } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
@@ -27,21 +28,26 @@ export class MemoryNotificationService implements NotificationService {
     this.ctx.id(userId, 'userId', op);
     const q = this.ctx.validate(NotificationListQuerySchema, query, 'query', op);
     const items = [...this.rules.inbox(userId, options).values()].filter((n) => !q.unread || n.readAt === null);
-    return paginate(items, q, toNotification, op, { descending: true });
+    const list = listKey('notifications', this.ctx.tenantId(options), userId, { unread: q.unread === true });
+    return paginate(items, q, toNotification, { operation: op, list, descending: true });
   }
 
   async markRead(userId: string, notificationId: string, options?: CallOptions): Promise<void> {
-    const n = this.find('notifications.markRead', userId, notificationId, options);
+    const op = 'notifications.markRead';
+    const n = this.find(op, userId, notificationId, options);
     if (n.readAt === null) {
       n.readAt = new Date(this.ctx.store.now());
-      this.ctx.touched();
+      this.ctx.touchedNotification(userId, notificationId, options);
     }
+    await this.ctx.commit(op);
   }
 
   async delete(userId: string, notificationId: string, options?: CallOptions): Promise<void> {
-    this.find('notifications.delete', userId, notificationId, options);
+    const op = 'notifications.delete';
+    this.find(op, userId, notificationId, options);
     this.rules.inbox(userId, options).delete(notificationId);
-    this.ctx.touched();
+    this.ctx.touchedNotification(userId, notificationId, options);
+    await this.ctx.commit(op);
   }
 
   async trigger(input: TriggerNotificationInput, options?: CallOptions): Promise<void> {
@@ -57,6 +63,7 @@ export class MemoryNotificationService implements NotificationService {
     if (data.roomId) fields.roomId = data.roomId;
     if (data.data) fields.data = structuredClone(data.data);
     this.rules.add(fields, options);
+    await this.ctx.commit(op);
   }
 
   private find(op: string, userId: string, notificationId: string, options?: CallOptions): StoredNotification {

@@ -45,6 +45,7 @@ export class MemoryPresenceService implements PresenceService {
     if (data.info) entry.info = structuredClone(data.info);
     entries.set(data.userId, entry);
     if (isNew) this.ctx.changed({ type: 'user.entered', roomId: data.roomId, userId: data.userId }, options);
+    await this.ctx.commit(op); // presence is not saved, but the webhook deliveries it queued are
   }
 
   async clear(roomId: string, userId: string, options?: CallOptions): Promise<void> {
@@ -52,6 +53,7 @@ export class MemoryPresenceService implements PresenceService {
     this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
     this.ctx.id(userId, 'userId', op);
     if (this.entries(roomId, options).delete(userId)) this.ctx.changed({ type: 'user.left', roomId, userId }, options);
+    await this.ctx.commit(op);
   }
 
   private entries(roomId: string, options?: CallOptions): Map<string, StoredPresence> {

@@ -12,8 +12,8 @@ import {
   UpdateRoomInputSchema,
 } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
-import { applyMetadataPatch, matchesMetadata } from '../../../core/metadata.js';
-import { iteratePages } from '../../../core/paging.js';
+import { iteratePages, listKey } from '../../../core/paging.js';
+import { matchesOwnMetadata, ownMetadata, patchOwnMetadata } from '../metadata.js';
 import { paginate, toRoom } from '../mappers.js';
 import type { StoredRoom } from '../schemas.js';
 import { MEMORY_STORE, type MemoryStore } from '../client.js';
@@ -37,13 +37,16 @@ export class MemoryRoomService implements RoomService {
     const rooms = this.ctx.tenant(options).rooms;
     const existing = rooms.get(data.id);
     if (existing) {
-      if (data.idempotent) return toRoom(existing);
+      if (data.idempotent) {
+        await this.ctx.commit(op); // it may have been created by a call whose save is still in flight
+        return toRoom(existing);
+      }
       throw new ConflictError(`Room ${JSON.stringify(data.id)} already exists`, { provider: 'memory', operation: op, vendorCode: 'ROOM_ALREADY_EXISTS' });
     }
     const room: StoredRoom = {
       id: data.id,
       seq: this.ctx.store.nextSeq(),
-      metadata: structuredClone(data.metadata ?? {}),
+      metadata: ownMetadata(data.metadata),
       createdAt: new Date(this.ctx.store.now()),
       threads: new Map(),
     };
@@ -51,6 +54,7 @@ export class MemoryRoomService implements RoomService {
     if (data.access !== undefined) room.access = structuredClone(data.access);
     rooms.set(room.id, room);
     this.ctx.changed({ type: 'room.created', roomId: room.id }, options);
+    await this.ctx.commit(op);
     return toRoom(room);
   }
 
@@ -63,7 +67,8 @@ export class MemoryRoomService implements RoomService {
     const op = 'rooms.list';
     const q = this.ctx.validate(ListSchema, query, '', op);
     const rooms = [...this.ctx.tenant(options).rooms.values()].filter((r) => this.matches(r, q));
-    return paginate(rooms, q, toRoom, op, { defaultLimit: 20 });
+    const list = listKey('rooms', this.ctx.tenantId(options), { metadata: q.metadata, userId: q.userId, groupIds: q.groupIds ? [...new Set(q.groupIds)].sort() : undefined });
+    return paginate(rooms, q, toRoom, { operation: op, list, defaultLimit: 20 });
   }
 
   async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
@@ -77,27 +82,31 @@ export class MemoryRoomService implements RoomService {
     const data = this.ctx.validate(UpdateRoomInputSchema, patch, 'patch', op);
     const room = this.ctx.room(id, op, options);
     if (data.name !== undefined) room.name = data.name;
-    if (data.metadata) room.metadata = applyMetadataPatch(room.metadata, data.metadata);
+    if (data.metadata) room.metadata = patchOwnMetadata(room.metadata, data.metadata);
     if (data.access !== undefined) room.access = structuredClone(data.access);
-    this.ctx.touched();
+    this.ctx.touchedRoom(id, options);
+    await this.ctx.commit(op);
     return toRoom(room);
   }
 
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'rooms.delete';
-    if (!this.ctx.tenant(options).rooms.delete(this.ctx.id(id, 'id', op))) return; // idempotent
-    this.ctx.store.presence.delete(`${this.ctx.tenantId(options)}\u0000${id}`);
-    this.ctx.changed({ type: 'room.deleted', roomId: id }, options);
+    if (this.ctx.tenant(options).rooms.delete(this.ctx.id(id, 'id', op))) {
+      this.ctx.store.presence.delete(`${this.ctx.tenantId(options)}\u0000${id}`);
+      this.ctx.changed({ type: 'room.deleted', roomId: id }, options);
+    }
+    await this.ctx.commit(op); // idempotent: a missing room is not an error
   }
 
   private matches(room: StoredRoom, q: RoomFilter): boolean {
-    if (!matchesMetadata(room.metadata, q.metadata)) return false;
+    if (!matchesOwnMetadata(room.metadata, q.metadata)) return false;
     if (q.userId || q.groupIds?.length) {
       // Liveblocks semantics: userId and groupIds are OR'ed; a room matches when any of them has access.
       const users = room.access?.users ?? {};
       const groups = room.access?.groups ?? {};
-      const byUser = q.userId !== undefined && users[q.userId] !== undefined && users[q.userId] !== 'none';
-      const byGroup = (q.groupIds ?? []).some((g) => groups[g] !== undefined && groups[g] !== 'none');
+      // Own keys only: a user id like `constructor` must not match an inherited member.
+      const byUser = q.userId !== undefined && Object.hasOwn(users, q.userId) && users[q.userId] !== 'none';
+      const byGroup = (q.groupIds ?? []).some((g) => Object.hasOwn(groups, g) && groups[g] !== 'none');
       if (!byUser && !byGroup) return false;
     }
     return true;

@@ -11,8 +11,8 @@ import {
   ThreadListQuerySchema,
 } from '../../../core/model/thread.js';
 import type { ThreadService } from '../../../core/services/threads.js';
-import { applyMetadataPatch, matchesMetadata } from '../../../core/metadata.js';
-import { iteratePages } from '../../../core/paging.js';
+import { iteratePages, listKey } from '../../../core/paging.js';
+import { matchesOwnMetadata, ownMetadata, patchOwnMetadata } from '../metadata.js';
 import { paginate, toThread } from '../mappers.js';
 import type { StoredComment, StoredThread } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
@@ -41,14 +41,14 @@ export class MemoryThreadService implements ThreadService {
       body: structuredClone(data.comment.body),
       createdAt: now,
       reactions: [],
-      metadata: structuredClone(data.comment.metadata ?? {}),
+      metadata: ownMetadata(data.comment.metadata),
     };
     const thread: StoredThread = {
       id,
       roomId: room.id,
       seq: this.ctx.store.nextSeq(),
       resolved: false,
-      metadata: structuredClone(data.metadata ?? {}),
+      metadata: ownMetadata(data.metadata),
       comments: [comment],
       createdAt: now,
       updatedAt: now,
@@ -57,6 +57,7 @@ export class MemoryThreadService implements ThreadService {
     this.ctx.changed({ type: 'thread.created', roomId: room.id, threadId: id, userId: comment.authorId }, options);
     this.ctx.changed({ type: 'comment.created', roomId: room.id, threadId: id, commentId: comment.id, userId: comment.authorId }, options);
     this.rules.onComment(thread, comment, options);
+    await this.ctx.commit(op);
     return toThread(thread);
   }
 
@@ -70,9 +71,10 @@ export class MemoryThreadService implements ThreadService {
     const q = this.ctx.validate(ThreadListQuerySchema, query, 'query', op);
     const room = this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
     const threads = [...room.threads.values()].filter(
-      (t) => (q.resolved === undefined || t.resolved === q.resolved) && matchesMetadata(t.metadata, q.metadata),
+      (t) => (q.resolved === undefined || t.resolved === q.resolved) && matchesOwnMetadata(t.metadata, q.metadata),
     );
-    return paginate(threads, q, toThread, op);
+    const list = listKey('threads', this.ctx.tenantId(options), roomId, { resolved: q.resolved, metadata: q.metadata });
+    return paginate(threads, q, toThread, { operation: op, list });
   }
 
   async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
@@ -84,6 +86,7 @@ export class MemoryThreadService implements ThreadService {
     this.ctx.thread(this.ctx.id(roomId, 'roomId', op), this.ctx.id(threadId, 'threadId', op), op, options);
     this.ctx.room(roomId, op, options).threads.delete(threadId);
     this.ctx.changed({ type: 'thread.deleted', roomId, threadId }, options);
+    await this.ctx.commit(op);
   }
 
   async resolve(roomId: string, threadId: string, input: ResolveThreadInput, options?: CallOptions): Promise<Thread> {
@@ -100,9 +103,10 @@ export class MemoryThreadService implements ThreadService {
     this.ctx.id(threadId, 'threadId', op);
     const patch = this.ctx.validate(MetadataPatchSchema, metadata, 'metadata', op);
     const thread = this.ctx.thread(roomId, threadId, op, options);
-    thread.metadata = applyMetadataPatch(thread.metadata, patch);
+    thread.metadata = patchOwnMetadata(thread.metadata, patch);
     thread.updatedAt = new Date(this.ctx.store.now());
     this.ctx.changed({ type: 'thread.metadata_updated', roomId, threadId }, options);
+    await this.ctx.commit(op);
     return structuredClone(thread.metadata);
   }
 
@@ -118,6 +122,7 @@ export class MemoryThreadService implements ThreadService {
       thread.updatedAt = new Date(this.ctx.store.now());
       this.ctx.changed({ type: resolved ? 'thread.resolved' : 'thread.unresolved', roomId, threadId, userId }, options);
     }
+    await this.ctx.commit(op);
     return toThread(thread);
   }
 }

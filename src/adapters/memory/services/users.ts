@@ -3,7 +3,9 @@ import { NotFoundError } from '../../../core/errors.js';
 import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
 import { type UpsertUserInput, UpsertUserInputSchema, type User } from '../../../core/model/user.js';
 import type { UserService } from '../../../core/services/users.js';
+import { listKey } from '../../../core/paging.js';
 import { paginate, toUser } from '../mappers.js';
+import { ownMetadata } from '../metadata.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
 /** Users of the embedded provider. */
@@ -12,16 +14,18 @@ export class MemoryUserService implements UserService {
   constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {}
 
   async upsert(input: UpsertUserInput, options?: CallOptions): Promise<User> {
-    const data = this.ctx.validate(UpsertUserInputSchema, input, '', 'users.upsert');
+    const op = 'users.upsert';
+    const data = this.ctx.validate(UpsertUserInputSchema, input, '', op);
     const users = this.ctx.tenant(options).users;
     const existing = users.get(data.id);
     const user = existing ?? { id: data.id, seq: this.ctx.store.nextSeq(), metadata: {} };
     if (data.name !== undefined) user.name = data.name;
     if (data.email !== undefined) user.email = data.email;
     if (data.avatarUrl !== undefined) user.avatarUrl = data.avatarUrl;
-    if (data.metadata !== undefined) user.metadata = structuredClone(data.metadata);
+    if (data.metadata !== undefined) user.metadata = ownMetadata(data.metadata);
     users.set(user.id, user);
-    this.ctx.touched();
+    this.ctx.touchedUser(user.id, options);
+    await this.ctx.commit(op);
     return toUser(user);
   }
 
@@ -33,8 +37,9 @@ export class MemoryUserService implements UserService {
   }
 
   async list(query: PageRequest = {}, options?: CallOptions): Promise<Page<User>> {
-    const q = this.ctx.validate(PageRequestSchema, query, '', 'users.list');
-    return paginate(this.ctx.tenant(options).users.values(), q, toUser, 'users.list');
+    const op = 'users.list';
+    const q = this.ctx.validate(PageRequestSchema, query, '', op);
+    return paginate(this.ctx.tenant(options).users.values(), q, toUser, { operation: op, list: listKey('users', this.ctx.tenantId(options)) });
   }
 
   async delete(id: string, options?: CallOptions): Promise<void> {
@@ -43,6 +48,7 @@ export class MemoryUserService implements UserService {
     if (!users.delete(this.ctx.id(id, 'id', op))) {
       throw new NotFoundError(`User ${JSON.stringify(id)} not found`, { provider: 'memory', operation: op, vendorCode: 'USER_NOT_FOUND' });
     }
-    this.ctx.touched();
+    this.ctx.touchedUser(id, options);
+    await this.ctx.commit(op);
   }
 }

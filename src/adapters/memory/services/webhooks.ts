@@ -11,100 +11,133 @@ import {
 import { registerSecret } from '../../../core/redact.js';
 import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
 import { TOKENS } from '../../../core/tokens.js';
-import type { CollabLogger } from '../../../core/logger.js';
-import { generateWebhookSecret, newWebhookMessageId, verifyStandardWebhook, WebhookDispatcher } from '../../../core/webhooks/index.js';
-import { validate, validateId } from '../../../core/validation.js';
+import { WebhookDispatcher } from '../../../core/webhooks/dispatcher.js';
+import { generateWebhookSecret, newWebhookMessageId, verifyStandardWebhook, type WebhookVerifyCallOptions } from '../../../core/webhooks/index.js';
 import type { MemoryChange, MemoryStore } from '../client.js';
+import { MemoryDeliveryQueue } from '../delivery-queue.js';
+import type { MemoryModuleOptions } from '../module-options.js';
 import type { StoredSubscription } from '../schemas.js';
+import { memoryWebhookSettings } from '../webhook-settings.js';
 import { toCollabEvent, toWebhookPayload } from '../webhooks.js';
-import { MEMORY_TOKENS, type ParsedMemoryConfig } from './context.js';
+import { MEMORY_TOKENS, type MemoryContext, type ParsedMemoryConfig } from './context.js';
 
 /**
- * Fans every store change out to the matching subscriptions as a Standard Webhooks-signed POST,
- * with retries. Deliveries run in the background; `close()` waits for them (or cancels retries).
+ * Fans every store change out to the subscriptions of its tenant as Standard Webhooks-signed POSTs.
+ * Each delivery is saved with the state and attempted by the delivery queue (bounded concurrency,
+ * retries over hours); `close()` aborts attempts in flight and leaves them pending for the next run.
  */
 @injectable()
 export class MemoryWebhookFanout {
   private readonly dispatcher: WebhookDispatcher;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly queue: MemoryDeliveryQueue;
   private readonly unsubscribe: () => void;
 
   constructor(
     @inject(MEMORY_TOKENS.Store) private readonly store: MemoryStore,
     @inject(TOKENS.Config) config: ParsedMemoryConfig,
+    @inject(MEMORY_TOKENS.Options) options: MemoryModuleOptions,
   ) {
-    const logger: CollabLogger | undefined = config.logger;
+    const settings = memoryWebhookSettings(config, options.webhooks);
     this.dispatcher = new WebhookDispatcher({
-      retries: config.webhookRetries ?? 3,
-      backoffMs: config.webhookBackoffMs ?? 200,
-      ...(logger ? { logger } : {}),
+      schedule: settings.schedule,
+      concurrency: settings.concurrency,
+      timeoutMs: settings.timeoutMs,
+      ...(options.webhooks?.fetch ? { fetch: options.webhooks.fetch } : {}),
+      ...(config.logger ? { logger: config.logger } : {}),
     });
+    this.queue = new MemoryDeliveryQueue(store, this.dispatcher, settings, config.logger);
     for (const sub of store.subscriptions.values()) registerSecret(sub.secret);
     this.unsubscribe = store.onChange((change) => this.fanOut(change));
+    this.queue.resume();
   }
 
   private fanOut(change: MemoryChange): void {
     if (this.store.subscriptions.size === 0) return;
-    const payload = toWebhookPayload(change, this.store.now());
+    let payload: ReturnType<typeof toWebhookPayload> | undefined;
     for (const sub of this.store.subscriptions.values()) {
-      if (!sub.events.includes(change.type)) continue;
-      const delivery = this.dispatcher.deliver({ url: sub.url, secret: sub.secret, payload, id: newWebhookMessageId() });
-      this.inFlight.add(delivery);
-      void delivery.finally(() => this.inFlight.delete(delivery));
+      if (sub.tenantId !== change.tenantId || !sub.events.includes(change.type)) continue;
+      const now = this.store.now();
+      payload ??= toWebhookPayload(change, now);
+      this.queue.add({
+        id: newWebhookMessageId(),
+        tenantId: change.tenantId,
+        subscriptionId: sub.id,
+        payload: payload as unknown as Record<string, unknown>,
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: new Date(now),
+      });
     }
   }
 
-  /** Resolves when every delivery started so far has finished (delivered or given up). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  /** Stops listening, cancels pending retries and waits for in-flight deliveries. */
+  /** Stops listening and aborts attempts in flight; pending deliveries stay saved for the next run. */
   async close(): Promise<void> {
     this.unsubscribe();
-    await this.dispatcher.close();
-    await this.idle();
+    await this.queue.close();
+    await this.dispatcher.close({ abort: true });
   }
 }
 
-/** Webhook subscriptions of the embedded provider (stored, persisted with the state). */
+/** Webhook subscriptions of the embedded provider: saved with the state, each owned by one tenant. */
 @injectable()
 export class MemoryWebhookSubscriptions implements WebhookSubscriptionService {
-  constructor(@inject(MEMORY_TOKENS.Store) private readonly store: MemoryStore) {}
+  constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {}
 
-  async create(input: CreateWebhookSubscriptionInput, _options?: CallOptions): Promise<WebhookSubscription> {
-    const data = validate(CreateWebhookSubscriptionInputSchema, input, '', 'webhooks.subscriptions.create');
+  async create(input: CreateWebhookSubscriptionInput, options?: CallOptions): Promise<WebhookSubscription> {
+    const op = 'webhooks.subscriptions.create';
+    const data = this.ctx.validate(CreateWebhookSubscriptionInputSchema, input, '', op);
+    const store = this.ctx.store;
     const sub: StoredSubscription = {
-      id: this.store.newId('wh'),
+      id: store.newId('wh'),
+      tenantId: this.ctx.tenantId(options),
       url: data.url,
       events: [...new Set(data.events)],
       secret: generateWebhookSecret(),
-      createdAt: new Date(this.store.now()),
+      createdAt: new Date(store.now()),
     };
     if (data.description !== undefined) sub.description = data.description;
     registerSecret(sub.secret);
-    this.store.subscriptions.set(sub.id, sub);
-    this.store.changed(undefined);
+    store.subscriptions.set(sub.id, sub);
+    store.dirty({ kind: 'subscription', subscriptionId: sub.id });
+    await this.ctx.commit(op);
     return { ...toSubscription(sub), secret: sub.secret };
   }
 
-  async get(id: string, _options?: CallOptions): Promise<WebhookSubscription> {
-    return toSubscription(this.find(id, 'webhooks.subscriptions.get'));
+  async get(id: string, options?: CallOptions): Promise<WebhookSubscription> {
+    return toSubscription(this.find(id, 'webhooks.subscriptions.get', options));
   }
 
-  async list(_options?: CallOptions): Promise<WebhookSubscription[]> {
-    return [...this.store.subscriptions.values()].map(toSubscription);
+  async list(options?: CallOptions): Promise<WebhookSubscription[]> {
+    return this.ofTenant(options).map(toSubscription);
   }
 
-  async delete(id: string, _options?: CallOptions): Promise<void> {
-    this.find(id, 'webhooks.subscriptions.delete');
-    this.store.subscriptions.delete(id);
-    this.store.changed(undefined);
+  async delete(id: string, options?: CallOptions): Promise<void> {
+    const op = 'webhooks.subscriptions.delete';
+    const sub = this.find(id, op, options);
+    const store = this.ctx.store;
+    store.subscriptions.delete(sub.id);
+    store.dirty({ kind: 'subscription', subscriptionId: sub.id });
+    // Its pending deliveries go with it: nobody could verify them any more.
+    for (const delivery of [...store.deliveries.values()]) {
+      if (delivery.subscriptionId !== sub.id) continue;
+      store.deliveries.delete(delivery.id);
+      store.dirty({ kind: 'delivery', deliveryId: delivery.id });
+    }
+    await this.ctx.commit(op);
   }
 
-  private find(id: string, op: string): StoredSubscription {
-    const sub = this.store.subscriptions.get(validateId(id, 'id', op));
-    if (!sub) throw new NotFoundError(`Webhook subscription ${JSON.stringify(id)} not found`, { provider: 'memory', operation: op });
+  /** The subscriptions of the call's tenant. */
+  ofTenant(options?: CallOptions): StoredSubscription[] {
+    const tenantId = this.ctx.tenantId(options);
+    return [...this.ctx.store.subscriptions.values()].filter((s) => s.tenantId === tenantId);
+  }
+
+  private find(id: string, op: string, options?: CallOptions): StoredSubscription {
+    const sub = this.ctx.store.subscriptions.get(this.ctx.id(id, 'id', op));
+    // Another tenant's subscription is "not found", exactly like a missing one: ids do not leak across tenants.
+    if (!sub || sub.tenantId !== this.ctx.tenantId(options)) {
+      throw new NotFoundError(`Webhook subscription ${JSON.stringify(id)} not found`, { provider: 'memory', operation: op });
+    }
     return sub;
   }
 }
@@ -114,20 +147,29 @@ function toSubscription(sub: StoredSubscription): WebhookSubscription {
   return { id: sub.id, url: sub.url, events: [...sub.events], createdAt: new Date(sub.createdAt), raw: structuredClone(raw) };
 }
 
-/** Incoming webhooks of the embedded provider: verified against the secrets of its subscriptions. */
+/**
+ * Incoming webhooks of the embedded provider: verified against the secrets of the call's tenant's
+ * subscriptions only (`options.tenantId`, default the configured tenant), and the event must be of that tenant.
+ */
 @injectable()
 export class MemoryWebhookService implements WebhookService {
   constructor(
-    @inject(MEMORY_TOKENS.Store) private readonly store: MemoryStore,
+    @inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext,
     @inject(MEMORY_TOKENS.Subscriptions) readonly subscriptions: MemoryWebhookSubscriptions,
   ) {}
 
-  async verify(request: WebhookRequest): Promise<CollabEvent> {
-    const secrets = [...this.store.subscriptions.values()].map((s) => s.secret);
+  async verify(request: WebhookRequest, options?: WebhookVerifyCallOptions & CallOptions): Promise<CollabEvent> {
+    const op = 'webhooks.verify';
+    const tenantId = this.ctx.tenantId(options);
+    const secrets = this.subscriptions.ofTenant(options).map((s) => s.secret);
     if (secrets.length === 0) {
-      throw new WebhookVerificationError('No webhook subscription exists, so no secret can verify this request', { provider: 'memory', operation: 'webhooks.verify' });
+      throw new WebhookVerificationError(`No webhook subscription exists in tenant ${JSON.stringify(tenantId)}, so no secret can verify this request`, { provider: 'memory', operation: op });
     }
-    const verified = verifyStandardWebhook(request, { secrets, now: this.store.now() });
-    return toCollabEvent(verified);
+    const event = toCollabEvent(verifyStandardWebhook(request, { secrets, now: this.ctx.store.now(), provider: 'memory' }));
+    const eventTenant = (event.raw as { tenantId?: unknown } | null)?.tenantId;
+    if (eventTenant !== tenantId) {
+      throw new WebhookVerificationError(`The webhook is an event of another tenant than ${JSON.stringify(tenantId)}`, { provider: 'memory', operation: op });
+    }
+    return event;
   }
 }
