@@ -19,8 +19,24 @@ export function applyMetadataPatch(current: Metadata, patch: MetadataPatch): Met
   return next;
 }
 
+/**
+ * A copy of `metadata` with its own enumerable keys only (`undefined` values dropped), built like
+ * {@link applyMetadataPatch}'s result: a store that keeps it shares nothing with the caller's object.
+ */
+export function copyMetadata(metadata: Metadata | undefined): Metadata {
+  const out: Metadata = {};
+  if (!metadata) return out;
+  for (const key of Object.keys(metadata)) {
+    const value = metadata[key];
+    if (value !== undefined) define(out, key, value);
+  }
+  return out;
+}
+
 function define(target: Metadata, key: string, value: Metadata[string]): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // defineProperty, not assignment: `target.__proto__ = v` would replace the prototype. String lists
+  // are copied so the result never aliases a caller's array.
+  Object.defineProperty(target, key, { value: Array.isArray(value) ? [...value] : value, enumerable: true, writable: true, configurable: true });
 }
 
 /**

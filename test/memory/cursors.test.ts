@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memory } from '../../src/adapters/memory/index.js';
-import { matchesOwnMetadata, ownMetadata, patchOwnMetadata } from '../../src/adapters/memory/metadata.js';
+import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../src/core/metadata.js';
 import type { Collab } from '../../src/core/container.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { fromText } from '../../src/core/body/index.js';
@@ -85,17 +85,17 @@ describe('memory metadata is own-property only', () => {
 
   it('the store helpers keep `__proto__` and `constructor` as plain keys and never touch a prototype', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "c"}') as Record<string, never>;
-    const copy = ownMetadata(hostile);
+    const copy = copyMetadata(hostile);
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.hasOwn(copy, '__proto__')).toBe(true);
     expect((copy as { polluted?: unknown }).polluted).toBeUndefined();
-    const patched = patchOwnMetadata({ a: '1' }, hostile);
+    const patched = applyMetadataPatch({ a: '1' }, hostile);
     expect(Object.getPrototypeOf(patched)).toBe(Object.prototype);
     expect(Object.keys(patched).sort()).toEqual(['__proto__', 'a', 'constructor']);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-    expect(Object.keys(patchOwnMetadata(patched, JSON.parse('{"__proto__": null}') as Record<string, null>)).sort()).toEqual(['a', 'constructor']);
-    expect(matchesOwnMetadata({}, { constructor: String(Object) })).toBe(false);
-    expect(matchesOwnMetadata({}, JSON.parse('{"__proto__": "[object Object]"}') as Record<string, string>)).toBe(false);
-    expect(matchesOwnMetadata({ constructor: 'c' }, { constructor: 'c' })).toBe(true);
+    expect(Object.keys(applyMetadataPatch(patched, JSON.parse('{"__proto__": null}') as Record<string, null>)).sort()).toEqual(['a', 'constructor']);
+    expect(matchesMetadata({}, { constructor: String(Object) })).toBe(false);
+    expect(matchesMetadata({}, JSON.parse('{"__proto__": "[object Object]"}') as Record<string, string>)).toBe(false);
+    expect(matchesMetadata({ constructor: 'c' }, { constructor: 'c' })).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import {
 import type { CallOptions } from '../../../core/model/common.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
 import { toComment } from '../mappers.js';
-import { ownMetadata } from '../metadata.js';
+import { copyMetadata } from '../../../core/metadata.js';
 import type { StoredComment } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 import type { MemoryNotificationRules } from './notification-rules.js';
@@ -38,7 +38,7 @@ export class MemoryCommentService implements CommentService {
       body: structuredClone(data.body),
       createdAt: now,
       reactions: [],
-      metadata: ownMetadata(data.metadata),
+      metadata: copyMetadata(data.metadata),
     };
     thread.comments.push(comment);
     thread.updatedAt = now;

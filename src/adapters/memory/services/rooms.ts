@@ -13,7 +13,7 @@ import {
 } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
 import { iteratePages, listKey } from '../../../core/paging.js';
-import { matchesOwnMetadata, ownMetadata, patchOwnMetadata } from '../metadata.js';
+import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
 import { paginate, toRoom } from '../mappers.js';
 import type { StoredRoom } from '../schemas.js';
 import { MEMORY_STORE, type MemoryStore } from '../client.js';
@@ -46,7 +46,7 @@ export class MemoryRoomService implements RoomService {
     const room: StoredRoom = {
       id: data.id,
       seq: this.ctx.store.nextSeq(),
-      metadata: ownMetadata(data.metadata),
+      metadata: copyMetadata(data.metadata),
       createdAt: new Date(this.ctx.store.now()),
       threads: new Map(),
     };
@@ -82,7 +82,7 @@ export class MemoryRoomService implements RoomService {
     const data = this.ctx.validate(UpdateRoomInputSchema, patch, 'patch', op);
     const room = this.ctx.room(id, op, options);
     if (data.name !== undefined) room.name = data.name;
-    if (data.metadata) room.metadata = patchOwnMetadata(room.metadata, data.metadata);
+    if (data.metadata) room.metadata = applyMetadataPatch(room.metadata, data.metadata);
     if (data.access !== undefined) room.access = structuredClone(data.access);
     this.ctx.touchedRoom(id, options);
     await this.ctx.commit(op);
@@ -99,7 +99,7 @@ export class MemoryRoomService implements RoomService {
   }
 
   private matches(room: StoredRoom, q: RoomFilter): boolean {
-    if (!matchesOwnMetadata(room.metadata, q.metadata)) return false;
+    if (!matchesMetadata(room.metadata, q.metadata)) return false;
     if (q.userId || q.groupIds?.length) {
       // Liveblocks semantics: userId and groupIds are OR'ed; a room matches when any of them has access.
       const users = room.access?.users ?? {};

@@ -12,7 +12,7 @@ import {
 } from '../../../core/model/thread.js';
 import type { ThreadService } from '../../../core/services/threads.js';
 import { iteratePages, listKey } from '../../../core/paging.js';
-import { matchesOwnMetadata, ownMetadata, patchOwnMetadata } from '../metadata.js';
+import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
 import { paginate, toThread } from '../mappers.js';
 import type { StoredComment, StoredThread } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
@@ -41,14 +41,14 @@ export class MemoryThreadService implements ThreadService {
       body: structuredClone(data.comment.body),
       createdAt: now,
       reactions: [],
-      metadata: ownMetadata(data.comment.metadata),
+      metadata: copyMetadata(data.comment.metadata),
     };
     const thread: StoredThread = {
       id,
       roomId: room.id,
       seq: this.ctx.store.nextSeq(),
       resolved: false,
-      metadata: ownMetadata(data.metadata),
+      metadata: copyMetadata(data.metadata),
       comments: [comment],
       createdAt: now,
       updatedAt: now,
@@ -71,7 +71,7 @@ export class MemoryThreadService implements ThreadService {
     const q = this.ctx.validate(ThreadListQuerySchema, query, 'query', op);
     const room = this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
     const threads = [...room.threads.values()].filter(
-      (t) => (q.resolved === undefined || t.resolved === q.resolved) && matchesOwnMetadata(t.metadata, q.metadata),
+      (t) => (q.resolved === undefined || t.resolved === q.resolved) && matchesMetadata(t.metadata, q.metadata),
     );
     const list = listKey('threads', this.ctx.tenantId(options), roomId, { resolved: q.resolved, metadata: q.metadata });
     return paginate(threads, q, toThread, { operation: op, list });
@@ -103,7 +103,7 @@ export class MemoryThreadService implements ThreadService {
     this.ctx.id(threadId, 'threadId', op);
     const patch = this.ctx.validate(MetadataPatchSchema, metadata, 'metadata', op);
     const thread = this.ctx.thread(roomId, threadId, op, options);
-    thread.metadata = patchOwnMetadata(thread.metadata, patch);
+    thread.metadata = applyMetadataPatch(thread.metadata, patch);
     thread.updatedAt = new Date(this.ctx.store.now());
     this.ctx.changed({ type: 'thread.metadata_updated', roomId, threadId }, options);
     await this.ctx.commit(op);

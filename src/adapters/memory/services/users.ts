@@ -5,7 +5,7 @@ import { type UpsertUserInput, UpsertUserInputSchema, type User } from '../../..
 import type { UserService } from '../../../core/services/users.js';
 import { listKey } from '../../../core/paging.js';
 import { paginate, toUser } from '../mappers.js';
-import { ownMetadata } from '../metadata.js';
+import { copyMetadata } from '../../../core/metadata.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
 /** Users of the embedded provider. */
@@ -22,7 +22,7 @@ export class MemoryUserService implements UserService {
     if (data.name !== undefined) user.name = data.name;
     if (data.email !== undefined) user.email = data.email;
     if (data.avatarUrl !== undefined) user.avatarUrl = data.avatarUrl;
-    if (data.metadata !== undefined) user.metadata = ownMetadata(data.metadata);
+    if (data.metadata !== undefined) user.metadata = copyMetadata(data.metadata);
     users.set(user.id, user);
     this.ctx.touchedUser(user.id, options);
     await this.ctx.commit(op);
