@@ -55,6 +55,22 @@ export {
 } from './core/errors.js';
 export type { CollabErrorCode, CollabErrorInit, PartialFailureItem } from './core/errors.js';
 export { redact, redactText } from './core/redact.js';
+export {
+  createInMemoryReplayStore,
+  createRedisReplayStore,
+  claimWebhookDelivery,
+  webhookReplayKey,
+  WEBHOOK_REPLAYED,
+  REPLAY_STORE_UNAVAILABLE,
+  DEFAULT_REPLAY_WINDOW_SECONDS,
+} from './core/webhooks/index.js';
+export type {
+  WebhookReplayStore,
+  InMemoryReplayStoreOptions,
+  RedisReplayClient,
+  RedisReplayStoreOptions,
+  WebhookVerifyCallOptions,
+} from './core/webhooks/index.js';
 export type { CollabLogger, HttpLogEntry } from './core/logger.js';
 export * from './core/model/index.js';
 export type * from './core/services/index.js';
