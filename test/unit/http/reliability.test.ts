@@ -182,6 +182,39 @@ describe.each(['fetch', 'ky'] as const)('timed-out attempts are cancelled, not a
   });
 });
 
+describe.each(['fetch', 'ky'] as const)('the overall deadline holds (%s transport)', (transport) => {
+  const DEADLINE = 1200;
+  const cases = {
+    'no headers ever': (_req: http.IncomingMessage, _res: http.ServerResponse) => undefined,
+    'a body that drips forever': (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"a":"');
+      const t = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(t));
+    },
+    '503 then hang': (_req: http.IncomingMessage, res: http.ServerResponse, hit?: number) => (hit === 1 ? json(res, 503, {}) : undefined),
+  };
+  for (const [name, handler] of Object.entries(cases)) {
+    for (const withSignal of [false, true]) {
+      it(`${name}${withSignal ? ' (caller signal)' : ''}: TimeoutError within the deadline (generous bound)`, async () => {
+        const server = await startServer((req, res, hit) => handler(req, res, hit));
+        const started = performance.now();
+        const err = await rejection(
+          client(server.baseUrl, { transport, timeoutMs: 700, deadlineMs: DEADLINE, retries: 5, backoffMs: 50 }).request({
+            method: 'GET',
+            path: '/r',
+            idempotent: true,
+            operation: 'rooms.get',
+            ...(withSignal ? { signal: new AbortController().signal } : {}),
+          }),
+        );
+        expect(err).toBeInstanceOf(TimeoutError);
+        expect(performance.now() - started).toBeLessThan(DEADLINE + 600);
+      });
+    }
+  }
+});
+
 describe.each(['fetch', 'ky'] as const)('response bodies are capped (%s transport)', (transport) => {
   it('a declared Content-Length over maxResponseBytes fails at once, unread', async () => {
     const server = await startServer((_req, res) => {
