@@ -34,7 +34,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Liveblocks, WebhookHandler } from '@liveblocks/node';
-import { startLiveblocksDevServer } from '../test/integration/liveblocks/dev-server.mjs';
+import { startLiveblocksDevServer } from '../test/adapters/liveblocks/integration/dev-server.mjs';
 
 const distDir = process.env.UNICOLLAB_DIST ? resolve(process.env.UNICOLLAB_DIST) : resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../dist');
 const load = async (rel) => import(pathToFileURL(resolve(distDir, rel)).href);
