@@ -1,7 +1,7 @@
 import type { CollabLogger } from '../../core/logger.js';
 import { redact, redactText } from '../../core/redact.js';
 import { nextRetryDelayMs, type WebhookAttemptResult, type WebhookDispatcher } from '../../core/webhooks/dispatcher.js';
-import type { MemoryStore } from './client.js';
+import type { MemoryStore } from './store.js';
 import type { StoredDelivery } from './schemas.js';
 
 /** Longest single timer: setTimeout wraps around above 2^31 - 1 ms. */

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { type MemoryConfig, MemoryConfigSchema } from '../../core/config.js';
 import { type AdapterDefinition, type Collab, createCollab, type CreateCollabOptions } from '../../core/container.js';
-import { MEMORY_STORE, type MemoryStore } from './client.js';
+import { MEMORY_STORE, type MemoryStore } from './store.js';
 import { memoryCapabilities } from './capabilities.js';
 import { createMemoryModule } from './module.js';
 
 export type { MemoryConfig };
-export type { MemoryStore, MemoryChange, StoredPresence, TenantState } from './client.js';
+export type { MemoryStore, MemoryChange, StoredPresence, TenantState } from './store.js';
 export type { MemoryEventService } from './services/events.js';
 export type { MemoryWebhookPayload } from './webhooks.js';
 

@@ -1,4 +1,4 @@
-import type { MemoryStoreOptions } from './client.js';
+import type { MemoryStoreOptions } from './store.js';
 import type { MemoryWebhookSettings } from './webhook-settings.js';
 
 /**

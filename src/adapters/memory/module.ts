@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { TOKENS } from '../../core/tokens.js';
-import { MemoryStore } from './client.js';
+import { MemoryStore } from './store.js';
 import type { MemoryModuleOptions } from './module-options.js';
 import { MemoryAuthService } from './services/auth.js';
 import { MemoryCommentService, MemoryReactionService } from './services/comments.js';

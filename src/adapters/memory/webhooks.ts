@@ -1,7 +1,7 @@
 import { WebhookVerificationError } from '../../core/errors.js';
 import { type CollabEvent, CollabEventTypeSchema } from '../../core/model/event.js';
 import type { VerifiedWebhook } from '../../core/webhooks/types.js';
-import type { MemoryChange } from './client.js';
+import type { MemoryChange } from './store.js';
 
 /** The JSON body the embedded provider POSTs to webhook subscriptions. */
 export interface MemoryWebhookPayload {

@@ -5,7 +5,7 @@ import { NotFoundError, ProviderUnavailableError } from '../../../core/errors.js
 import type { CallOptions } from '../../../core/model/common.js';
 import { TOKENS } from '../../../core/tokens.js';
 import { validate, validateId } from '../../../core/validation.js';
-import { type MemoryChange, MemoryStore, type TenantState } from '../client.js';
+import { type MemoryChange, MemoryStore, type TenantState } from '../store.js';
 import type { StoredComment, StoredRoom, StoredThread } from '../schemas.js';
 
 /** Memory-adapter-internal service identifiers. */

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { ValidationError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { EventService } from '../../../core/services/events.js';
-import type { BroadcastListener } from '../client.js';
+import type { BroadcastListener } from '../store.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
 /** Broadcasts of the embedded provider, delivered to in-process listeners (`subscribe`). */

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { CallOptions } from '../../../core/model/common.js';
 import { type PresenceEntry, type SetPresenceInput, SetPresenceInputSchema } from '../../../core/model/presence.js';
 import type { PresenceService } from '../../../core/services/presence.js';
-import type { StoredPresence } from '../client.js';
+import type { StoredPresence } from '../store.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
 /** Presence of the embedded provider: server-set entries that expire after their TTL. */

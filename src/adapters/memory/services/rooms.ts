@@ -16,7 +16,7 @@ import { iteratePages, listKey } from '../../../core/paging.js';
 import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
 import { paginate, toRoom } from '../mappers.js';
 import type { StoredRoom } from '../schemas.js';
-import { MEMORY_STORE, type MemoryStore } from '../client.js';
+import { MEMORY_STORE, type MemoryStore } from '../store.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
 const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);

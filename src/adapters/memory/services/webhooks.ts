@@ -13,7 +13,7 @@ import type { WebhookService, WebhookSubscriptionService } from '../../../core/s
 import { TOKENS } from '../../../core/tokens.js';
 import { WebhookDispatcher } from '../../../core/webhooks/dispatcher.js';
 import { generateWebhookSecret, newWebhookMessageId, verifyStandardWebhook, type WebhookVerifyCallOptions } from '../../../core/webhooks/index.js';
-import type { MemoryChange, MemoryStore } from '../client.js';
+import type { MemoryChange, MemoryStore } from '../store.js';
 import { MemoryDeliveryQueue } from '../delivery-queue.js';
 import type { MemoryModuleOptions } from '../module-options.js';
 import type { StoredSubscription } from '../schemas.js';
