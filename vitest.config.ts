@@ -10,10 +10,9 @@ export default defineConfig({
     // Tests import the package by its public names, exactly as users do; they resolve to the source.
     alias: [
       { find: /^unicollab$/, replacement: src('index.ts') },
-      { find: /^unicollab\/memory$/, replacement: src('adapters/memory/index.ts') },
-      { find: /^unicollab\/liveblocks$/, replacement: src('adapters/liveblocks/index.ts') },
-      { find: /^unicollab\/velt$/, replacement: src('adapters/velt/index.ts') },
       { find: /^unicollab\/testing$/, replacement: src('testing/index.ts') },
+      // Every other subpath is an adapter folder's entry point: unicollab/<id> -> src/adapters/<id>/index.ts.
+      { find: /^unicollab\/([a-z][\w-]*)$/, replacement: src('adapters/$1/index.ts') },
     ],
   },
   test: {

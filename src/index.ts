@@ -10,21 +10,28 @@
  */
 import 'reflect-metadata';
 
-export { createCollab, createCollabContainer, bindCollab, loadAdapter, registerAdapter } from './core/container.js';
-export type { Collab, CreateCollabOptions, AdapterDefinition } from './core/container.js';
 export {
+  createCollab,
+  createCollabContainer,
+  bindCollab,
+  loadAdapter,
+  registerAdapter,
   parseConfig,
   loadConfigFromEnv,
   providerFromEnv,
   ENV_VARS,
   PROVIDER_IDS,
   CollabConfigSchema,
-  MemoryConfigSchema,
-  LiveblocksConfigSchema,
-  VeltConfigSchema,
-  KabelwerkConfigSchema,
-} from './core/config.js';
-export type { CollabConfig, MemoryConfig, LiveblocksConfig, VeltConfig, KabelwerkConfig, ProviderId } from './core/config.js';
+} from './collab.js';
+export type { Collab, CreateCollabOptions, CollabConfig, ProviderId, CustomProviderConfig } from './collab.js';
+export { createCollabWith, bindCollabWith, createCollabContainerWith } from './core/container.js';
+export { defineAdapter, ADAPTER_SPECIFICATION_VERSION } from './core/adapter.js';
+export type { AdapterDefinition, AdapterConfigSpec, AdapterConformance, EnvField, EnvCoercion, ServiceName } from './core/adapter.js';
+export { httpConfigShape, webhookReplayShape, webhookSecretSchema } from './core/config.js';
+export { MemoryConfigSchema, type MemoryConfig } from './adapters/memory/config.js';
+export { LiveblocksConfigSchema, type LiveblocksConfig } from './adapters/liveblocks/config.js';
+export { VeltConfigSchema, type VeltConfig } from './adapters/velt/config.js';
+export { KabelwerkConfigSchema, type KabelwerkConfig } from './adapters/kabelwerk/config.js';
 export { TOKENS } from './core/tokens.js';
 export type { Closeable } from './core/tokens.js';
 export {

@@ -1,6 +1,6 @@
 import { CAPABILITY_KEYS, type CapabilityDeclaration } from '../core/capabilities.js';
-import { PROVIDER_IDS } from '../core/config.js';
-import { loadAdapter } from '../core/container.js';
+import { PROVIDER_IDS } from '../adapters/registry.js';
+import { loadAdapter } from '../collab.js';
 import { CollabError } from '../core/errors.js';
 
 const MARK = { yes: 'yes', partial: 'partial', no: 'no' } as const;

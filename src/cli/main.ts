@@ -1,12 +1,22 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type CollabConfig, loadConfigFromEnv } from '../core/config.js';
-import { createCollab } from '../core/container.js';
+import { ADAPTERS } from '../adapters/registry.js';
+import type { AdapterConfigSpec } from '../core/adapter.js';
+import { type CollabConfig, createCollab, ENV_VARS, loadConfigFromEnv, PROVIDER_IDS } from '../collab.js';
 import { CollabError } from '../core/errors.js';
 import { renderCapabilityTable, shippedCapabilities } from './capability-table.js';
 import { runDemo } from './demo.js';
 import { Printer } from './output.js';
+
+// Listed from the registry, so a new adapter shows up here without editing the CLI.
+function envHelp(): string {
+  return PROVIDER_IDS.map((id) => {
+    const detect = (ADAPTERS[id].config as AdapterConfigSpec).detect;
+    const vars = Object.values(ENV_VARS[id]).map((v) => (v === detect ? `${v} (selects it)` : v));
+    return `  ${id}: ${vars.join(', ')}`;
+  }).join('\n');
+}
 
 const HELP = `unicollab: one API for collaboration back ends
 
@@ -18,14 +28,13 @@ Commands:
   capabilities   Print the capability table of every adapter in this version
 
 Options:
-  --provider <id>  Override COLLAB_PROVIDER (memory, liveblocks, velt, kabelwerk)
+  --provider <id>  Override COLLAB_PROVIDER (${PROVIDER_IDS.join(', ')})
   --json           Machine-readable output (doctor, capabilities)
   -h, --help       Show this help
   -v, --version    Print the version
 
-Configuration comes from the environment: COLLAB_PROVIDER, LIVEBLOCKS_SECRET_KEY,
-LIVEBLOCKS_BASE_URL, VELT_API_KEY, VELT_AUTH_TOKEN, VELT_ORGANIZATION_ID, VELT_BASE_URL,
-KABELWERK_URL, KABELWERK_API_TOKEN, KABELWERK_HUB (see the README).
+Configuration comes from the environment (see the README): COLLAB_PROVIDER, and per provider
+${envHelp()}
 `;
 
 function version(): string {

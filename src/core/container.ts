@@ -1,9 +1,11 @@
 import 'reflect-metadata';
-import { Container, type ContainerModule } from 'inversify';
+import { Container, ContainerModule } from 'inversify';
+import { ADAPTER_SPECIFICATION_VERSION, type AdapterDefinition, type ServiceName } from './adapter.js';
 import { type CapabilityDeclaration, type CapabilityKey, type CapabilityMap, type CapabilityNotes, missingCapabilities } from './capabilities.js';
-import { type CollabConfig, parseConfig, type ProviderId } from './config.js';
+import { type BaseParsedConfig, parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { guardService } from './guard.js';
+import { registerSecretShapes } from './redact.js';
 import type { AuthService } from './services/auth.js';
 import type { CommentService, ReactionService } from './services/comments.js';
 import type { EventService } from './services/events.js';
@@ -16,23 +18,7 @@ import type { WebhookService } from './services/webhooks.js';
 import { type Closeable, TOKENS } from './tokens.js';
 import { protectWebhookService } from './webhooks/replay-service.js';
 
-/** What an adapter package exports for the registry. */
-export interface AdapterDefinition<C = unknown> {
-  /** The provider id. */
-  readonly id: string;
-  /** The capabilities the adapter offers with this (validated) config. */
-  capabilities(config: C): CapabilityDeclaration;
-  /**
-   * The Inversify module binding the adapter's client and every service token
-   * (`TOKENS.RoomService` ... `TOKENS.EventService`, `TOKENS.Lifecycle`).
-   */
-  createModule(config: C): ContainerModule;
-  /**
-   * When capabilities depend on config: one declaration per notable config (e.g. with and without a
-   * management token), labelled for the README capability table.
-   */
-  capabilityVariants?(): Array<{ label: string; declaration: CapabilityDeclaration }>;
-}
+export type { AdapterDefinition } from './adapter.js';
 
 /** The object apps use: one property per service, plus provider info and `close()`. */
 export interface Collab {
@@ -62,33 +48,8 @@ export interface CreateCollabOptions {
   require?: readonly CapabilityKey[];
 }
 
-type AdapterLoader = () => Promise<AdapterDefinition<never>>;
-
-// The only place that knows the adapters; each is loaded lazily so an app bundles only the one it uses.
-const registry: Partial<Record<ProviderId, AdapterLoader>> = {
-  memory: async () => (await import('../adapters/memory/index.js')).memoryAdapter as AdapterDefinition<never>,
-  liveblocks: async () => (await import('../adapters/liveblocks/index.js')).liveblocksAdapter as AdapterDefinition<never>,
-  velt: async () => (await import('../adapters/velt/index.js')).veltAdapter as AdapterDefinition<never>,
-};
-
-/**
- * Replaces (or adds) the adapter loaded for a provider id: for apps that ship their own adapter for a
- * provider, and for tests. Config is still validated with that provider's schema.
- */
-export function registerAdapter(provider: ProviderId, loader: () => Promise<AdapterDefinition<never>>): void {
-  registry[provider] = loader;
-}
-
-/** Loads the adapter definition of a provider. `ConfigError` when the adapter is not part of this version. */
-export async function loadAdapter(provider: ProviderId): Promise<AdapterDefinition<never>> {
-  const loader = registry[provider];
-  if (!loader) {
-    throw new ConfigError(`The ${provider} adapter is not part of this version of unicollab`, { field: 'provider', envVar: 'COLLAB_PROVIDER', provider });
-  }
-  return loader();
-}
-
-const SERVICE_TOKENS = {
+/** The service token of each `Collab` service property. */
+export const SERVICE_TOKENS: Readonly<Record<ServiceName, symbol>> = {
   rooms: TOKENS.RoomService,
   users: TOKENS.UserService,
   threads: TOKENS.ThreadService,
@@ -99,17 +60,71 @@ const SERVICE_TOKENS = {
   auth: TOKENS.AuthService,
   webhooks: TOKENS.WebhookService,
   events: TOKENS.EventService,
-} as const;
+};
 
 /**
- * Binds the configured adapter into an existing Inversify container: every `TOKENS.*Service`,
- * `TOKENS.Config`, `TOKENS.Capabilities` and `TOKENS.ProviderId`. Services come out already guarded:
- * a method whose capability is `no` throws `UnsupportedFeatureError` before the adapter runs.
+ * Checks that a definition is one this core can bind, and registers its secret shapes for
+ * redaction. Returns it unchanged.
+ *
+ * @throws ConfigError when the definition is of another specification version or misses a service.
  */
-export async function bindCollab(container: Container, config: CollabConfig, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
-  const parsed = parseConfig(config);
-  const adapter = await loadAdapter(parsed.provider);
-  const declaration = adapter.capabilities(parsed as never);
+export function acceptAdapterDefinition<D extends AdapterDefinition<never>>(definition: D): D {
+  if (definition.specificationVersion !== ADAPTER_SPECIFICATION_VERSION) {
+    throw new ConfigError(
+      `The ${definition.id} adapter implements adapter specification ${String(definition.specificationVersion)}; this unicollab understands ${ADAPTER_SPECIFICATION_VERSION}`,
+      { field: 'provider', provider: definition.id },
+    );
+  }
+  const missing = Object.keys(SERVICE_TOKENS).filter((name) => typeof definition.services?.[name as ServiceName] !== 'function');
+  if (missing.length > 0) {
+    throw new ConfigError(`The ${definition.id} adapter binds no ${missing.join(', ')} service`, { field: 'provider', provider: definition.id });
+  }
+  registerSecretShapes({ ...(definition.secretHeaders ? { headers: definition.secretHeaders } : {}), ...(definition.secretPatterns ? { patterns: definition.secretPatterns } : {}) });
+  return definition;
+}
+
+/**
+ * The Inversify module generated from a definition: client, internal bindings and services as
+ * singletons (each built once at start-up), the `setup` constants, and `TOKENS.Lifecycle` closing the
+ * `lifecycle` tokens in order.
+ */
+export function adapterModule<C>(definition: AdapterDefinition<C>, config: C): ContainerModule {
+  return new ContainerModule(async ({ bind }) => {
+    const constants = (await definition.setup?.(config)) ?? [];
+    for (const [token, value] of constants) bind(token).toConstantValue(value);
+    if (definition.client) bind(TOKENS.VendorClient).to(definition.client as never).inSingletonScope();
+    for (const [token, cls] of definition.bindings ?? []) bind(token).to(cls as never).inSingletonScope();
+    for (const [name, token] of Object.entries(SERVICE_TOKENS)) bind(token).to(definition.services[name as ServiceName] as never).inSingletonScope();
+    const closeTokens = definition.lifecycle ?? [];
+    bind(TOKENS.Lifecycle)
+      .toResolvedValue((...closeables: Closeable[]): Closeable => ({ close: () => closeAll(closeables) }), [...closeTokens])
+      .inSingletonScope();
+  });
+}
+
+async function closeAll(closeables: readonly Closeable[]): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  for (const closeable of closeables) {
+    try {
+      await closeable.close();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure) throw failure.error;
+}
+
+/**
+ * Binds an adapter into an existing Inversify container: every `TOKENS.*Service`, `TOKENS.Config`,
+ * `TOKENS.Capabilities`, `TOKENS.ProviderId` and `TOKENS.Lifecycle`. Services come out already guarded:
+ * a method whose capability is `no` throws `UnsupportedFeatureError` before the adapter runs.
+ *
+ * @throws ConfigError for a bad config (naming the field and env variable) or missing required capabilities.
+ */
+export async function bindCollabWith(container: Container, definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
+  acceptAdapterDefinition(definition);
+  const parsed: BaseParsedConfig = parseConfig(definition, config);
+  const declaration = definition.capabilities(parsed as never);
   const missing = missingCapabilities(declaration, options.require ?? []);
   if (missing.length > 0) {
     throw new ConfigError(
@@ -132,26 +147,22 @@ export async function bindCollab(container: Container, config: CollabConfig, opt
       return group === 'webhooks' ? protectWebhookService(guarded as WebhookService, replay) : guarded;
     });
   }
-  await container.loadAsync(adapter.createModule(parsed as never));
+  await container.loadAsync(adapterModule(definition, parsed as never));
   return declaration;
 }
 
-/** Creates a fresh Inversify container with the configured adapter bound. */
-export async function createCollabContainer(config: CollabConfig, options: CreateCollabOptions = {}): Promise<Container> {
+/** Creates a fresh Inversify container with an adapter bound (see `bindCollabWith`). */
+export async function createCollabContainerWith(definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<Container> {
   const container = new Container({ defaultScope: 'Singleton' });
-  await bindCollab(container, config, options);
+  await bindCollabWith(container, definition, config, options);
   return container;
 }
 
-/**
- * Creates the collaboration client for a config. Without a config it runs the embedded in-memory provider.
- * Throws `ConfigError` for a bad config (naming the field and env variable) or missing required capabilities.
- */
-export async function createCollab(config: CollabConfig = { provider: 'memory' }, options: CreateCollabOptions = {}): Promise<Collab> {
-  const container = await createCollabContainer(config, options);
+/** The `Collab` object over a container bound by `bindCollabWith`; services are resolved once, here. */
+export function collabFromContainer(container: Container): Collab {
   const declaration = container.get<CapabilityDeclaration>(TOKENS.Capabilities);
   const services = Object.fromEntries(Object.entries(SERVICE_TOKENS).map(([name, token]) => [name, container.get(token)]));
-  const lifecycle = container.isBound(TOKENS.Lifecycle) ? container.get<Closeable>(TOKENS.Lifecycle) : undefined;
+  const lifecycle = container.get<Closeable>(TOKENS.Lifecycle);
   let closed: Promise<void> | undefined;
   return Object.freeze({
     provider: container.get<string>(TOKENS.ProviderId),
@@ -159,8 +170,18 @@ export async function createCollab(config: CollabConfig = { provider: 'memory' }
     capabilityNotes: declaration.notes,
     ...(services as Omit<Collab, 'provider' | 'capabilities' | 'capabilityNotes' | 'close'>),
     close: () => (closed ??= (async () => {
-      await lifecycle?.close();
+      await lifecycle.close();
       await container.unbindAll();
     })()),
   });
+}
+
+/**
+ * Creates the collaboration client of one adapter definition, with no registry involved: what the
+ * adapter entry points (`unicollab/<id>`) use, and apps with an adapter of their own.
+ *
+ * @throws ConfigError for a bad config (naming the field and env variable) or missing required capabilities.
+ */
+export async function createCollabWith(definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<Collab> {
+  return collabFromContainer(await createCollabContainerWith(definition, config, options));
 }

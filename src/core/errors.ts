@@ -23,7 +23,7 @@ export type CollabErrorCode =
 
 /** Fields every `CollabError` constructor takes. */
 export interface CollabErrorInit {
-  /** The provider id (`memory`, `liveblocks`, ...), when the error comes from one. */
+  /** The provider id (`memory`, ...), when the error comes from one. */
   provider?: string;
   /** The operation, e.g. `rooms.get`. */
   operation?: string;

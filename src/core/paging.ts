@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { ValidationError } from './errors.js';
 import type { Page } from './model/common.js';
 
@@ -32,7 +33,7 @@ export function listKey(...parts: unknown[]): string {
  * @param position - Any JSON value: where the next page starts (a sequence number, a vendor token...).
  */
 export function encodeListCursor(list: string, position: unknown): string {
-  return Buffer.from(JSON.stringify({ l: listDigest(list), p: position }), 'utf8').toString('base64url');
+  return encodeCursor({ l: listDigest(list), p: position });
 }
 
 /**
@@ -45,12 +46,7 @@ export function encodeListCursor(list: string, position: unknown): string {
  *   for another listing (another tenant, room, user or filter). The value is never echoed.
  */
 export function decodeListCursor(cursor: string, list: string, init: { provider?: string; operation?: string } = {}): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = decodeCursor(cursor);
   const value = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { l?: unknown; p?: unknown };
   if (typeof value.l !== 'string' || !('p' in value)) {
     throw new ValidationError('cursor', 'is not a cursor returned by this provider', init);

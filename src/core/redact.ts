@@ -5,13 +5,12 @@
 
 const REDACTED = '[REDACTED]';
 
-/** Header and field names whose values are secrets wherever they appear. */
+/** Header and field names whose values are secrets wherever they appear (adapters add their own). */
 const SECRET_KEY_PATTERN =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-velt-api-key|x-velt-auth-token|x-api-key|api[-_]?key|apikey|secret|secret[-_]?key|client[-_]?secret|webhook[-_]?secret|auth[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|token|password|private[-_]?key|management[-_]?token)$/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|apikey|secret|secret[-_]?key|client[-_]?secret|webhook[-_]?secret|auth[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|token|password|private[-_]?key|management[-_]?token)$/i;
 
 /** Shapes of secrets that may appear inside free text (messages, bodies). */
 const SECRET_VALUE_PATTERNS: RegExp[] = [
-  /\b(sk|pk)_(?:dev|prod|localdev|test|live)?_?[A-Za-z0-9_-]{6,}/g, // Liveblocks keys
   /\bwhsec_[A-Za-z0-9+/=]{8,}/g, // Standard Webhooks secrets
   /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
   /\bBasic\s+[A-Za-z0-9+/=]{6,}/gi,
@@ -20,6 +19,23 @@ const SECRET_VALUE_PATTERNS: RegExp[] = [
 ];
 
 const extraSecrets = new Set<string>();
+const extraSecretNames = new Set<string>();
+
+/**
+ * Registers a vendor's secret header names and credential shapes, so they are redacted everywhere
+ * from then on. Core calls it for every adapter config spec it is given (registry entries and
+ * registered definitions); registering the same shapes twice is harmless.
+ *
+ * @param shapes.headers - Header (or field) names whose values are secrets, matched case-insensitively.
+ * @param shapes.patterns - Regular expressions of credentials in free text; made global if they are not.
+ */
+export function registerSecretShapes(shapes: { headers?: readonly string[]; patterns?: readonly RegExp[] }): void {
+  for (const name of shapes.headers ?? []) extraSecretNames.add(name.toLowerCase());
+  for (const pattern of shapes.patterns ?? []) {
+    const global = pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`);
+    if (!SECRET_VALUE_PATTERNS.some((p) => p.source === global.source && p.flags === global.flags)) SECRET_VALUE_PATTERNS.push(global);
+  }
+}
 
 /**
  * Registers a literal secret (e.g. a configured API key) so that it is redacted from any text,
@@ -51,7 +67,7 @@ export function redactText(text: string): string {
 
 /** True when a field or header name holds a secret. */
 export function isSecretKey(name: string): boolean {
-  return SECRET_KEY_PATTERN.test(name);
+  return SECRET_KEY_PATTERN.test(name) || (extraSecretNames.size > 0 && extraSecretNames.has(name.toLowerCase()));
 }
 
 /**

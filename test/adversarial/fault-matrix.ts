@@ -11,7 +11,7 @@
  */
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Collab } from '../../src/core/container.js';
+import type { Collab } from '../../src/collab.js';
 import {
   CollabError,
   NetworkError,

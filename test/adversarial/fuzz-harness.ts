@@ -5,7 +5,7 @@
  * the documented rules (decided here, independently of the code under test).
  */
 import fc from 'fast-check';
-import { type Collab, createCollab, registerAdapter } from '../../src/core/container.js';
+import { type Collab, createCollab, registerAdapter } from '../../src/collab.js';
 
 registerAdapter('liveblocks', async () => (await import('../../src/adapters/liveblocks/index.js')).liveblocksAdapter);
 registerAdapter('velt', async () => (await import('../../src/adapters/velt/index.js')).veltAdapter);

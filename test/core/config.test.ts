@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfigFromEnv, parseConfig } from '../../src/core/config.js';
+import { z } from 'zod';
+import { ENV_VARS, loadConfigFromEnv, parseConfig } from '../../src/index.js';
+import { loadConfigFromEnvWith, parseConfig as coreParseConfig, providerFromEnvWith, secretFieldsOf } from '../../src/core/config.js';
 import { CollabError, ConfigError } from '../../src/core/errors.js';
 
 function configError(fn: () => unknown): ConfigError {
@@ -143,5 +145,61 @@ describe('replay protection config', () => {
     expect(configError(() => parseConfig({ provider: 'memory', webhookReplayStore: {} })).field).toBe('webhookReplayStore');
     expect(configError(() => parseConfig({ provider: 'memory', webhookReplayWindowSeconds: 0 })).field).toBe('webhookReplayWindowSeconds');
     expect(configError(() => parseConfig({ provider: 'memory', webhookReplayWindowSeconds: 1.5 })).field).toBe('webhookReplayWindowSeconds');
+  });
+});
+
+describe('generic config parsing (core, one spec at a time)', () => {
+  const spec = {
+    id: 'acme',
+    configSchema: z.object({
+      provider: z.literal('acme'),
+      apiKey: z.string().min(8),
+      pageSize: z.number().int().positive().optional(),
+      live: z.boolean().optional(),
+      tags: z.array(z.string()).optional(),
+      extraSecret: z.string().optional(),
+    }),
+    env: {
+      apiKey: { var: 'ACME_API_KEY', secret: true },
+      pageSize: { var: 'ACME_PAGE_SIZE', type: 'number' },
+      live: { var: 'ACME_LIVE', type: 'boolean' },
+      tags: { var: 'ACME_TAGS', type: 'json' },
+    },
+    detect: 'ACME_API_KEY',
+    secretFields: ['extraSecret'],
+  } as const;
+
+  it('names the field and its variable, and never echoes a secret value', () => {
+    const err = configError(() => coreParseConfig(spec, { provider: 'acme', apiKey: 'short' }));
+    expect([err.field, err.envVar, err.provider]).toEqual(['apiKey', 'ACME_API_KEY', 'acme']);
+    expect(err.message).not.toContain('short');
+  });
+
+  it('accepts a registry entry ({ config }) as well as a spec, and hides every secret field', () => {
+    const parsed = coreParseConfig({ config: spec }, { provider: 'acme', apiKey: 'acme-key-0123', extraSecret: 'acme-extra-0123' });
+    expect(parsed.apiKey).toBe('acme-key-0123');
+    expect(JSON.stringify(parsed)).not.toContain('acme-key-0123');
+    expect(JSON.stringify(parsed)).not.toContain('acme-extra-0123');
+    expect([...secretFieldsOf(spec)].sort()).toEqual(['apiKey', 'extraSecret']);
+  });
+
+  it('coerces environment text per field: number, boolean (true only for "true"), json', () => {
+    const env = { COLLAB_PROVIDER: 'acme', ACME_API_KEY: 'acme-key-0123', ACME_PAGE_SIZE: '25', ACME_LIVE: 'yes', ACME_TAGS: '["a","b"]' };
+    expect(loadConfigFromEnvWith([spec], env, 'acme')).toEqual({ provider: 'acme', apiKey: 'acme-key-0123', pageSize: 25, live: false, tags: ['a', 'b'] });
+    expect(loadConfigFromEnvWith([spec], { ...env, ACME_LIVE: 'true' }, 'acme').live).toBe(true);
+    expect(configError(() => loadConfigFromEnvWith([spec], { ...env, ACME_PAGE_SIZE: 'many' }, 'acme')).envVar).toBe('ACME_PAGE_SIZE');
+    expect(configError(() => loadConfigFromEnvWith([spec], { ...env, ACME_TAGS: '[oops' }, 'acme')).envVar).toBe('ACME_TAGS');
+  });
+
+  it('detects the provider from its detection variable, else falls back', () => {
+    expect(providerFromEnvWith([spec], { ACME_API_KEY: 'x' }, 'memory')).toBe('acme');
+    expect(providerFromEnvWith([spec], {}, 'memory')).toBe('memory');
+    expect(providerFromEnvWith([spec], { COLLAB_PROVIDER: 'other', ACME_API_KEY: 'x' }, 'memory')).toBe('other');
+  });
+
+  it('lists every known variable in ENV_VARS, from the adapters\' env specs', () => {
+    expect(ENV_VARS.velt.createMissing).toBe('VELT_CREATE_MISSING');
+    expect(ENV_VARS.liveblocks.secretKey).toBe('LIVEBLOCKS_SECRET_KEY');
+    expect(Object.keys(ENV_VARS)).toEqual(['memory', 'liveblocks', 'velt', 'kabelwerk']);
   });
 });

@@ -9,6 +9,9 @@ import {
   ValidationError,
 } from '../../src/core/errors.js';
 import { redact, redactText, registerSecret } from '../../src/core/redact.js';
+// Vendor secret shapes (key formats, credential headers) are declared by the adapters and registered
+// when the registry loads: these assertions cover them as an app sees them.
+import '../../src/adapters/registry.js';
 
 describe('CollabError', () => {
   it('gives every subclass a stable code, its own name and the base brand', () => {

@@ -7,8 +7,8 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCollab } from '../../src/core/container.js';
-import { parseConfig } from '../../src/core/config.js';
+import { createCollab } from '../../src/collab.js';
+import { parseConfig } from '../../src/index.js';
 import { CollabError, NotFoundError, ProviderResponseError, ValidationError } from '../../src/core/errors.js';
 
 const LB_SECRET = 'sk_prod_SideDoorSecret_0123456789abcdef';

@@ -98,26 +98,33 @@ function wrapService(prefix: string, service: object): object {
 
 const SERVICES = ['rooms', 'users', 'threads', 'comments', 'reactions', 'presence', 'notifications', 'auth', 'webhooks', 'events'];
 
+// Every collab is built by core's `collabFromContainer` (`createCollab` through the registry) or
+// `createCollabWith` (the adapter entry points): wrapping both scans every collab of the run.
 vi.mock('../../src/core/container.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/core/container.js')>();
+  type Collab = ReturnType<typeof original.collabFromContainer>;
+  const scanned = (collab: Collab): Collab => {
+    record('collab', collab);
+    const wrapped: Record<string, unknown> = {};
+    for (const key of Object.keys(collab)) {
+      const value = (collab as unknown as Record<string, unknown>)[key];
+      wrapped[key] = SERVICES.includes(key) && value && typeof value === 'object' ? wrapService(key, value) : value;
+    }
+    return Object.freeze(wrapped) as unknown as Collab;
+  };
+  const recorded = async <T>(run: () => Promise<T> | T): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      record('createCollab', err);
+      throw err;
+    }
+  };
   return {
     ...original,
-    createCollab: async (...args: Parameters<typeof original.createCollab>) => {
-      let collab: Awaited<ReturnType<typeof original.createCollab>>;
-      try {
-        collab = await original.createCollab(...args);
-      } catch (err) {
-        record('createCollab', err);
-        throw err;
-      }
-      record('collab', collab);
-      const wrapped: Record<string, unknown> = {};
-      for (const key of Object.keys(collab)) {
-        const value = (collab as unknown as Record<string, unknown>)[key];
-        wrapped[key] = SERVICES.includes(key) && value && typeof value === 'object' ? wrapService(key, value) : value;
-      }
-      return Object.freeze(wrapped) as unknown as typeof collab;
-    },
+    collabFromContainer: (...args: Parameters<typeof original.collabFromContainer>) => scanned(original.collabFromContainer(...args)),
+    createCollabContainerWith: (...args: Parameters<typeof original.createCollabContainerWith>) => recorded(() => original.createCollabContainerWith(...args)),
+    createCollabWith: async (...args: Parameters<typeof original.createCollabWith>) => scanned(await recorded(() => original.createCollabWith(...args))),
   };
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAPABILITY_KEYS, type CapabilityKey, type CapabilityMap, defineCapabilities } from '../../src/core/capabilities.js';
-import { createCollab, type Collab } from '../../src/core/container.js';
+import { createCollab, type Collab } from '../../src/collab.js';
 import { NotFoundError } from '../../src/core/errors.js';
 import { guardService } from '../../src/core/guard.js';
 import type { Page } from '../../src/core/model/common.js';

@@ -7,13 +7,13 @@
  */
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
-import type { LiveblocksConfigSchema } from '../../core/config.js';
+import type { LiveblocksConfigSchema } from './config.js';
 import type { HttpClient } from '../../core/http/index.js';
 import { createHttpClient, encodeSegment as enc, httpOptionsFromConfig } from '../../core/http/index.js';
 import { UnsupportedFeatureError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
 import { TOKENS } from '../../core/tokens.js';
-import { toCollabError } from './mappers.js';
+import { toCollabError } from './errors.js';
 import {
   type LbAuthorizeBody,
   LbActiveUsersSchema,

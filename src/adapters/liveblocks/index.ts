@@ -8,33 +8,26 @@
  * ```
  * @packageDocumentation
  */
-import type { z } from 'zod';
-import { type LiveblocksConfig, LiveblocksConfigSchema } from '../../core/config.js';
-import { type AdapterDefinition, type Collab, createCollab, type CreateCollabOptions } from '../../core/container.js';
-import { liveblocksCapabilities, liveblocksCapabilityVariants } from './capabilities.js';
-import { createLiveblocksModule } from './module.js';
+import { type Collab, type CreateCollabOptions, createCollabWith } from '../../core/container.js';
+import type { LiveblocksConfig } from './config.js';
+import { liveblocksAdapter } from './definition.js';
 
-export type { LiveblocksConfig };
+export { liveblocksAdapter } from './definition.js';
+export { LiveblocksConfigSchema, liveblocksConfig, type LiveblocksConfig } from './config.js';
 export { LiveblocksClient, DEFAULT_BASE_URL, type ParsedLiveblocksConfig } from './client.js';
 export { liveblocksCapabilities, liveblocksCapabilityVariants } from './capabilities.js';
 export { createLiveblocksWebhookVerifier, toCollabEvent as toLiveblocksCollabEvent, LB_EVENT_TO_COLLAB, type LiveblocksWebhookVerifierOptions } from './webhooks.js';
-export { ROOM_NAME_KEY, fromWireBody, toWireBody, toCollabError as mapLiveblocksError } from './mappers.js';
+export { toCollabError as mapLiveblocksError } from './errors.js';
+export { fromWireBody, toWireBody } from './mappers/bodies.js';
+export { ROOM_NAME_KEY } from './mappers/rooms.js';
 export { DEFAULT_SYSTEM_USER_ID } from './services/context.js';
 export type { LiveblocksNotificationService } from './services/notifications.js';
 export { LB_WEBHOOK_EVENT_TYPES, type LbWebhookEventType } from './schemas.js';
-
-/** The registry entry of the Liveblocks adapter. */
-export const liveblocksAdapter: AdapterDefinition<z.output<typeof LiveblocksConfigSchema>> = {
-  id: 'liveblocks',
-  capabilities: liveblocksCapabilities,
-  createModule: createLiveblocksModule,
-  capabilityVariants: liveblocksCapabilityVariants,
-};
 
 /**
  * Creates a collab on Liveblocks: `await liveblocks({ secretKey: 'sk_...' })`. The config is validated
  * like `createCollab({ provider: 'liveblocks', ... })` (a `ConfigError` names the bad field, never its value).
  */
 export function liveblocks(config: Omit<LiveblocksConfig, 'provider'>, options?: CreateCollabOptions): Promise<Collab> {
-  return createCollab({ ...config, provider: 'liveblocks' }, options);
+  return createCollabWith(liveblocksAdapter as never, { ...config, provider: 'liveblocks' }, options);
 }

@@ -1,6 +1,6 @@
 import type { CollabLogger } from '../../core/logger.js';
 import { redact, redactText } from '../../core/redact.js';
-import { nextRetryDelayMs, type WebhookAttemptResult, type WebhookDispatcher } from '../../core/webhooks/dispatcher.js';
+import { nextRetryDelayMs, type WebhookAttemptResult, type WebhookDispatcher } from './dispatcher.js';
 import type { MemoryStore } from './store.js';
 import type { StoredDelivery } from './schemas.js';
 

@@ -1,21 +1,22 @@
-import type { z } from 'zod';
-import { type MemoryConfig, MemoryConfigSchema } from '../../core/config.js';
-import { type AdapterDefinition, type Collab, createCollab, type CreateCollabOptions } from '../../core/container.js';
+/**
+ * `unicollab/memory`: the embedded in-memory provider (optionally persisted to a file).
+ *
+ * ```ts
+ * import { memory } from 'unicollab/memory';
+ * const collab = await memory({ persistPath: './collab.json' });
+ * ```
+ * @packageDocumentation
+ */
+import { type Collab, type CreateCollabOptions, createCollabWith } from '../../core/container.js';
+import type { MemoryConfig } from './config.js';
+import { memoryAdapter } from './definition.js';
 import { MEMORY_STORE, type MemoryStore } from './store.js';
-import { memoryCapabilities } from './capabilities.js';
-import { createMemoryModule } from './module.js';
 
-export type { MemoryConfig };
+export { memoryAdapter, memoryDefinition, type MemoryModuleOptions } from './definition.js';
+export { MemoryConfigSchema, memoryConfig, type MemoryConfig, type ParsedMemoryConfig } from './config.js';
 export type { MemoryStore, MemoryChange, StoredPresence, TenantState } from './store.js';
 export type { MemoryEventService } from './services/events.js';
 export type { MemoryWebhookPayload } from './webhooks.js';
-
-/** The registry entry of the embedded provider. */
-export const memoryAdapter: AdapterDefinition<z.output<typeof MemoryConfigSchema>> = {
-  id: 'memory',
-  capabilities: memoryCapabilities,
-  createModule: createMemoryModule,
-};
 
 /**
  * Creates a collab on the embedded in-memory provider: `await memory()` or `await memory({ persistPath })`.
@@ -26,7 +27,7 @@ export const memoryAdapter: AdapterDefinition<z.output<typeof MemoryConfigSchema
  * Webhook deliveries are saved with the state too, and resume after a restart.
  */
 export function memory(config: Omit<MemoryConfig, 'provider'> = {}, options?: CreateCollabOptions): Promise<Collab> {
-  return createCollab({ ...config, provider: 'memory' }, options);
+  return createCollabWith(memoryAdapter as never, { ...config, provider: 'memory' }, options);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
-import { DEFAULT_WEBHOOK_CONCURRENCY, STANDARD_WEBHOOK_SCHEDULE_MS } from '../../core/webhooks/dispatcher.js';
+import { DEFAULT_WEBHOOK_CONCURRENCY, STANDARD_WEBHOOK_SCHEDULE_MS } from './dispatcher.js';
 import type { ParsedMemoryConfig } from './services/context.js';
 
 /** How the memory provider delivers webhooks. */

@@ -1,5 +1,5 @@
 import { type CapabilityDeclaration, type CapabilityKey, type CapabilityLevel, defineCapabilities } from '../../core/capabilities.js';
-import type { VeltConfig } from '../../core/config.js';
+import type { VeltConfig } from './config.js';
 
 /** The config fields capabilities depend on. */
 type CapabilityConfig = Pick<VeltConfig, 'webhookAuthToken' | 'webhookSecret'>;

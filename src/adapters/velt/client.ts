@@ -28,6 +28,7 @@ import {
   type VeltUserRef,
   type VeltWebhookEndpoint,
 } from './schemas.js';
+import { rec } from '../../core/records.js';
 
 /** Velt's documented cap on every id-array filter (§1.5). */
 export const VELT_MAX_IDS_PER_FILTER = 30;
@@ -89,10 +90,6 @@ export function chunk<T>(ids: readonly T[], size = VELT_MAX_IDS_PER_FILTER): T[]
   const out: T[][] = [];
   for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
   return out;
-}
-
-function rec(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**

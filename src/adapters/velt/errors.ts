@@ -22,6 +22,9 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import { redact } from '../../core/redact.js';
+import { partialFailureMessage } from '../../core/partial-failure.js';
+import { rec } from '../../core/records.js';
+import { httpErrorInit } from '../../core/http/map-error.js';
 
 const PROVIDER = 'velt';
 
@@ -35,13 +38,7 @@ export type BatchItemFailure = PartialFailureItem;
  */
 export class PartialBatchError extends PartialFailureError {
   constructor(operation: string, failed: BatchItemFailure[], written: string[], init: CollabErrorInit = {}) {
-    const shown = failed
-      .slice(0, 5)
-      .map((f) => `${f.id}${f.code ? ` [${f.code}]` : ''}${f.message ? `: ${f.message}` : ''}`)
-      .join('; ');
-    const more = failed.length > 5 ? `; and ${failed.length - 5} more` : '';
-    const wrote = written.length === 0 ? 'none were written' : `${written.length} written (${written.slice(0, 5).join(', ')}${written.length > 5 ? ', ...' : ''})`;
-    super(`velt ${operation}: ${failed.length} of ${failed.length + written.length} item(s) failed (${shown}${more}); ${wrote}`, failed, written, {
+    super(partialFailureMessage(PROVIDER, operation, failed, written), failed, written, {
       provider: PROVIDER,
       operation,
       ...init,
@@ -52,10 +49,6 @@ export class PartialBatchError extends PartialFailureError {
   static override is(err: unknown): err is PartialBatchError {
     return CollabError.is(err) && err.code === 'partial_failure';
   }
-}
-
-function rec(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** `not-found` / `notFound` / `NOT_FOUND` → `NOT_FOUND`. */
@@ -167,14 +160,8 @@ export function mapVeltError(input: VeltErrorInput): CollabError | undefined {
   if (!error) return undefined;
   const vendorCode = normaliseCode(error.status) ?? normaliseCode(typeof error.code === 'string' ? error.code : undefined);
   const said = typeof error.message === 'string' && error.message.trim() !== '' ? error.message.trim().slice(0, 200) : undefined;
-  const init: CollabErrorInit = {
-    provider: PROVIDER,
-    operation: input.operation,
-    status: input.status,
-    requestId: input.requestId,
-    vendorCode,
-    cause: { status: input.status, body: redact(input.body) },
-  };
+  // A 2xx body carrying `error` has not been through the HTTP layer's redaction.
+  const init = httpErrorInit({ ...input, provider: PROVIDER, body: redact(input.body) }, vendorCode);
   const batch = splitBatch(error.details);
   if (batch) return batchError(input.operation, batch.failed, batch.written, init);
 

@@ -9,32 +9,23 @@
  * ```
  * @packageDocumentation
  */
-import type { z } from 'zod';
-import { type VeltConfig, VeltConfigSchema } from '../../core/config.js';
-import { type AdapterDefinition, type Collab, createCollab, type CreateCollabOptions } from '../../core/container.js';
-import { veltCapabilities, veltCapabilityVariants } from './capabilities.js';
-import { createVeltModule } from './module.js';
+import { type Collab, type CreateCollabOptions, createCollabWith } from '../../core/container.js';
+import type { VeltConfig } from './config.js';
+import { veltAdapter } from './definition.js';
 import type { VeltBulk } from './services/bulk.js';
 import { VELT_BULK } from './services/threads.js';
 
-export type { VeltConfig };
+export { veltAdapter } from './definition.js';
+export { VeltConfigSchema, veltConfig, type VeltConfig } from './config.js';
 export { veltCapabilities, veltCapabilityVariants } from './capabilities.js';
 export { PartialBatchError, type BatchItemFailure, mapVeltError } from './errors.js';
 export { VeltClient, VELT_MAX_IDS_PER_FILTER, VELT_DEFAULT_BASE_URL, type VeltClientOptions, type VeltCallOptions, type VeltPage } from './client.js';
 export type { VeltBulk, BulkThreadInput, BulkCommentInput, BulkCreatedThread, BulkWriteOptions } from './services/bulk.js';
 export { normaliseBasicWebhook, normaliseAdvancedWebhook, ADVANCED_EVENT_TYPES, BASIC_ACTION_TYPES } from './webhooks.js';
 
-/** The registry entry of the Velt adapter. */
-export const veltAdapter: AdapterDefinition<z.output<typeof VeltConfigSchema>> = {
-  id: 'velt',
-  capabilities: veltCapabilities,
-  createModule: createVeltModule,
-  capabilityVariants: veltCapabilityVariants,
-};
-
 /** Creates a collab on Velt: `await velt({ apiKey, authToken, organizationId })`. */
 export function velt(config: Omit<VeltConfig, 'provider'>, options?: CreateCollabOptions): Promise<Collab> {
-  return createCollab({ ...config, provider: 'velt' }, options);
+  return createCollabWith(veltAdapter as never, { ...config, provider: 'velt' }, options);
 }
 
 /**

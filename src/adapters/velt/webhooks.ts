@@ -14,8 +14,9 @@ import { ValidationError } from '../../core/errors.js';
 import type { CollabEvent, CollabEventType, WebhookSubscription } from '../../core/model/event.js';
 import { redact } from '../../core/redact.js';
 import type { VerifiedWebhook } from '../../core/webhooks/index.js';
-import { veltDate } from './mappers.js';
+import { veltDate } from './mappers/threads.js';
 import type { VeltWebhookEndpoint } from './schemas.js';
+import { idString as str, rec } from '../../core/records.js';
 
 const PROVIDER = 'velt';
 
@@ -94,16 +95,6 @@ export function toSubscription(endpoint: VeltWebhookEndpoint): WebhookSubscripti
     createdAt: veltDate(endpoint.createdAt) ?? new Date(0),
     raw: redact(endpoint),
   };
-}
-
-function rec(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
 }
 
 /** Resolves a status change into `thread.resolved` / `thread.unresolved` from the new status type (§7.2). */

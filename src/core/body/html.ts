@@ -1,6 +1,6 @@
 import type { CommentBody, CommentInline, CommentLink } from '../model/body.js';
 import { BOLD, CODE, ITALIC, STRIKE, formatMask, normalizeBody } from './normalize.js';
-import { isPlaceholderId } from './placeholder.js';
+import type { MentionToken } from './mention-syntax.js';
 import { mentionLabel } from './text.js';
 import { isSafeLinkUrl } from './url.js';
 
@@ -12,11 +12,10 @@ export interface ToHtmlOptions {
    */
   readonly resolveUser?: (userId: string) => string | undefined;
   /**
-   * `'span'` (default): `<span data-mention-user-id="ID">@name</span>`.
-   * `'placeholder'`: Velt's `{{ID}}` (for `commentHtml`); ids that cannot be written as a placeholder
-   * (empty, longer than 256, or containing whitespace or `{ } < > & " '`) fall back to the span.
+   * Write mentions as this token instead of `<span data-mention-user-id="ID">@name</span>` (the
+   * default); ids the token cannot hold fall back to the span.
    */
-  readonly mentionStyle?: 'span' | 'placeholder';
+  readonly placeholders?: MentionToken | false;
 }
 
 const OPEN: Readonly<Record<number, string>> = { [BOLD]: '<strong>', [ITALIC]: '<em>', [STRIKE]: '<s>', [CODE]: '<code>' };
@@ -30,7 +29,7 @@ function isCollapsible(c: number): boolean {
 
 /**
  * Escapes text content. Besides `& < > " '`, it writes `{` as `&#123;` (so no text can be read as a
- * Velt `{{id}}` placeholder), tab/LF/FF/CR as numeric references, and a space as `&#32;` unless both of
+ * `{{id}}` template placeholder), tab/LF/FF/CR as numeric references, and a space as `&#32;` unless both of
  * its neighbours are non-whitespace content. `before`/`after` say whether the content just outside `s`
  * (in the same paragraph) is non-whitespace. Literal whitespace is thereby only ever a single space that
  * HTML whitespace collapsing leaves alone, so {@link fromHtml} reads the exact text back.
@@ -127,7 +126,7 @@ function solidEdge(node: CommentInline | undefined, atEnd: boolean): boolean {
  * - a link with a safe URL ({@link isSafeLinkUrl}: `http:`, `https:`, `mailto:`) is
  *   `<a href="URL">text-or-url</a>`; any other link (`javascript:`, relative, …) is its text-or-url as
  *   escaped plain text; text-or-url is `text` when non-empty, else `url`;
- * - a mention is `<span data-mention-user-id="ID">@name</span>` (or `{{ID}}`, see {@link ToHtmlOptions});
+ * - a mention is `<span data-mention-user-id="ID">@name</span>` (or a token, see {@link ToHtmlOptions});
  * - all text and attribute values are escaped (`& < > " '` and more, see below); attributes are
  *   double-quoted. The only tags ever emitted are `p strong em s code a span` with the attributes above.
  *
@@ -137,7 +136,7 @@ function solidEdge(node: CommentInline | undefined, atEnd: boolean): boolean {
  * `fromHtml(toHtml(b))` deep-equals `normalizeBody(b)` for every body whose links all have safe URLs.
  */
 export function toHtml(body: CommentBody, options: ToHtmlOptions = {}): string {
-  const placeholder = options?.mentionStyle === 'placeholder';
+  const token = options?.placeholders || undefined;
   const resolveUser = options?.resolveUser;
   const normal = normalizeBody(body);
   let out = '';
@@ -173,7 +172,8 @@ export function toHtml(body: CommentBody, options: ToHtmlOptions = {}): string {
         out += escapeHtmlText(node.text, solidEdge(children[idx - 1], true), solidEdge(children[idx + 1], false));
       } else if (node.type === 'mention') {
         closeAll();
-        if (placeholder && isPlaceholderId(node.userId)) out += '{{' + node.userId + '}}';
+        const written = token?.write(node.userId);
+        if (written !== undefined) out += written;
         else {
           out +=
             '<span data-mention-user-id="' +

@@ -53,7 +53,7 @@ export function linkNode(url: string, text: string | undefined): CommentLink {
  * 3. Formatting flags that are `false` or absent are omitted; only `true` flags remain.
  * 4. Adjacent text runs with identical formatting are merged into one.
  * 5. A link's `text` is omitted when it is `''` or equal to its `url` (both render as the URL).
- * 6. Unknown extra properties on nodes are dropped (e.g. a Liveblocks `kind` on a mention).
+ * 6. Unknown extra properties on nodes are dropped (e.g. a vendor's `kind` on a mention).
  * 7. A body with no paragraphs gets one empty paragraph.
  *
  * What normalisation keeps: empty paragraphs (they are blank lines), whitespace-only text runs,

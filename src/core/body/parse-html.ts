@@ -1,22 +1,22 @@
 import type { CommentBody, CommentInline, CommentParagraph } from '../model/body.js';
 import { decodeEntities, decodeEntity } from './entities.js';
-import { prepareMentionTexts, splitMentionTexts, type MentionText } from './mention-texts.js';
+import type { MentionScanner, MentionToken } from './mention-syntax.js';
 import { BOLD, CODE, ITALIC, STRIKE, linkNode, textNode } from './normalize.js';
-import { matchPlaceholder } from './placeholder.js';
 import { isSafeLinkUrl } from './url.js';
 
 /** Options of {@link fromHtml}. */
 export interface FromHtmlOptions {
   /**
-   * Read Velt's `{{userId}}` placeholders in text as mentions (default `true`). Only literal braces
-   * count: `&#123;&#123;x}}` is text. Not recognised inside links.
+   * A mention token syntax to read in text as mentions (default none, so `{{bob}}` stays text): the
+   * adapter whose vendor writes mentions as tokens passes its syntax. Only literal characters count
+   * (`&#123;&#123;x}}` is text). Not recognised inside links.
    */
-  readonly placeholders?: boolean;
+  readonly placeholders?: MentionToken | false;
   /**
-   * Literal strings that stand for mentions (Velt's `taggedUserContacts[].text`, e.g. `"@Jim Halpert"`).
-   * Matched (leftmost, longest) inside each text run that is not `code`, after parsing.
+   * Splits each text run that is not `code` into text and mentions, after parsing (e.g. a vendor's
+   * literal display strings of tagged users). Default: none.
    */
-  readonly mentionTexts?: readonly MentionText[];
+  readonly mentionScanner?: MentionScanner;
 }
 
 /** Elements that start/end a paragraph. */
@@ -176,10 +176,14 @@ class Builder {
   /** Depth of `<span>`s inside a mention span whose content is being skipped. */
   skip = 0;
 
+  readonly lead: number;
+
   constructor(
-    readonly placeholders: boolean,
-    readonly entries: readonly MentionText[],
-  ) {}
+    readonly token: MentionToken | undefined,
+    readonly scanner: MentionScanner | undefined,
+  ) {
+    this.lead = token ? token.lead.charCodeAt(0) : -1;
+  }
 
   mask(): number {
     return (this.bold > 0 ? BOLD : 0) | (this.italic > 0 ? ITALIC : 0) | (this.strike > 0 ? STRIKE : 0) | (this.code > 0 ? CODE : 0);
@@ -194,15 +198,14 @@ class Builder {
     const text = this.buf;
     const mask = this.bufMask;
     this.buf = '';
-    if (this.entries.length === 0 || (mask & CODE) !== 0) {
+    if (this.scanner === undefined || (mask & CODE) !== 0) {
       this.children.push(textNode(text, mask));
       return;
     }
-    splitMentionTexts(
+    this.scanner(
       text,
       0,
       text.length,
-      this.entries,
       (a, b) => this.children.push(textNode(text.slice(a, b), mask)),
       (userId) => this.children.push({ type: 'mention', userId }),
     );
@@ -334,11 +337,11 @@ class Builder {
           i = r.end;
           run = i;
         } else i++; // a literal `&` stays in the run
-      } else if (c === 123 && this.placeholders && this.anchor === null) {
-        const e = matchPlaceholder(s, i, end);
+      } else if (c === this.lead && this.anchor === null) {
+        const e = this.token!.match(s, i, end);
         if (e !== -1) {
           if (run < i) this.addText(s.slice(run, i));
-          this.addAtom({ type: 'mention', userId: s.slice(i + 2, e - 2) });
+          this.addAtom({ type: 'mention', userId: this.token!.userId(s, i, e) });
           i = e;
           run = i;
         } else i++;
@@ -475,8 +478,8 @@ class Builder {
  *   text is the anchor's text content (formatting inside it is dropped; `text` omitted when equal to the
  *   URL); any other anchor keeps just its content as text;
  * - mentions: `<span data-mention-user-id="ID">…</span>` (what {@link toHtml} writes),
- *   `<span data-type="mention" data-id="ID">…</span>` (the common Tiptap shape) and Velt's `{{ID}}`
- *   placeholder in text (see {@link FromHtmlOptions}); the span's content is ignored;
+ *   `<span data-type="mention" data-id="ID">…</span>` (the common Tiptap shape) and, when asked, a
+ *   mention token in text (see {@link FromHtmlOptions}); the span's content is ignored;
  * - other tags are dropped and their text kept; the content of `script`, `style`, `template`, `iframe`,
  *   `noembed`, `noframes`, `noscript`, `title`, `textarea`, `xmp`, `svg` and `math` is dropped (up to the
  *   matching end tag, or the end of input); comments, doctypes, CDATA and processing instructions are
@@ -495,7 +498,7 @@ class Builder {
 export function fromHtml(html: string, options: FromHtmlOptions = {}): CommentBody {
   const s = typeof html === 'string' ? html.replace(/\r\n?/g, '\n') : '';
   const o = options ?? {};
-  const b = new Builder(o.placeholders ?? true, prepareMentionTexts(o.mentionTexts));
+  const b = new Builder(o.placeholders || undefined, o.mentionScanner);
   const n = s.length;
   let i = 0;
   while (i < n) {

@@ -1,13 +1,12 @@
 import type { CommentBody, CommentInline, CommentParagraph } from '../model/body.js';
-import { prepareMentionTexts, splitMentionTexts, type MentionText } from './mention-texts.js';
-import { matchPlaceholder, isPlaceholderId } from './placeholder.js';
+import { NO_MENTIONS, type MentionScanner, type MentionToken } from './mention-syntax.js';
 
 /** Options of {@link fromText}. */
 export interface FromTextOptions {
   /**
    * Turn `@userId` tokens into mention nodes (default `true`).
    *
-   * Rule (Liveblocks' `markdownToCommentBody` regex, plus trailing-punctuation trimming):
+   * Rule (the common markdown-to-comment regex, plus trailing-punctuation trimming):
    * an `@` starts a mention when the character before it is not `[A-Za-z0-9_.-]` (or it starts the line)
    * and the character after it is `[A-Za-z0-9_]`; the id then runs over `[A-Za-z0-9_.@-]*`, and
    * trailing `.`, `-` and `@` characters are given back to the text. So `a@b.com` is not a mention,
@@ -25,15 +24,15 @@ export interface FromTextOptions {
    */
   readonly links?: boolean;
   /**
-   * Turn Velt's `{{userId}}` placeholders into mentions (default `false`). The id between the braces
-   * is 1-256 characters with no whitespace and none of `{ } < > & " '`.
+   * A mention token syntax to read as mentions (default none, so `{{x}}` stays text): the adapter
+   * whose vendor writes mentions as tokens passes its syntax.
    */
-  readonly placeholders?: boolean;
+  readonly placeholders?: MentionToken | false;
   /**
-   * Literal strings that stand for mentions (Velt's `taggedUserContacts[].text`, e.g. `"@Jim Halpert"`).
-   * They are matched first (leftmost, longest), before placeholders, links and `@` mentions.
+   * Splits text into text and mentions first, before placeholders, links and `@` mentions (e.g. a
+   * vendor's literal display strings of tagged users). Default: none.
    */
-  readonly mentionTexts?: readonly MentionText[];
+  readonly mentionScanner?: MentionScanner;
 }
 
 /** Options of {@link toText}. */
@@ -44,10 +43,10 @@ export interface ToTextOptions {
    */
   readonly resolveUser?: (userId: string) => string | undefined;
   /**
-   * `'at'` (default): `@name`. `'placeholder'`: Velt's `{{userId}}` (ignores `resolveUser`;
-   * ids that cannot be written as a placeholder fall back to `@name`).
+   * Write mentions as this token instead of `@name` (ignores `resolveUser`; ids the token cannot
+   * hold fall back to `@name`). Default: `@name`.
    */
-  readonly mentionStyle?: 'at' | 'placeholder';
+  readonly placeholders?: MentionToken | false;
 }
 
 type Emit = (from: number, to: number) => void;
@@ -171,25 +170,26 @@ function scanLinks(line: string, start: number, end: number, onText: Emit, onLin
   if (end > pos) onText(pos, end);
 }
 
-/** Finds `{{userId}}` placeholders in `line[start, end)`. */
-function scanPlaceholders(line: string, start: number, end: number, onText: Emit, onMention: (userId: string) => void): void {
+/** Finds mention tokens in `line[start, end)`. */
+function scanTokens(token: MentionToken, line: string, start: number, end: number, onText: Emit, onMention: (userId: string) => void): void {
+  const lead = token.lead.charCodeAt(0);
   let pos = start;
-  let k = indexIn(line, 123, start, end);
+  let k = indexIn(line, lead, start, end);
   while (k !== -1) {
-    const e = matchPlaceholder(line, k, end);
+    const e = token.match(line, k, end);
     if (e !== -1) {
       if (k > pos) onText(pos, k);
-      onMention(line.slice(k + 2, e - 2));
+      onMention(token.userId(line, k, e));
       pos = e;
-      k = indexIn(line, 123, e, end);
+      k = indexIn(line, lead, e, end);
     } else {
-      k = indexIn(line, 123, k + 1, end);
+      k = indexIn(line, lead, k + 1, end);
     }
   }
   if (end > pos) onText(pos, end);
 }
 
-function parseLine(line: string, mentions: boolean, links: boolean, placeholders: boolean, entries: readonly MentionText[]): CommentInline[] {
+function parseLine(line: string, mentions: boolean, links: boolean, token: MentionToken | undefined, scanner: MentionScanner): CommentInline[] {
   const children: CommentInline[] = [];
   let textStart = -1;
   let textEnd = -1;
@@ -216,8 +216,8 @@ function parseLine(line: string, mentions: boolean, links: boolean, placeholders
   };
   const atMentions: Emit = mentions ? (a, b) => scanMentions(line, a, b, onText, onMention) : onText;
   const urls: Emit = links ? (a, b) => scanLinks(line, a, b, atMentions, onLink) : atMentions;
-  const braces: Emit = placeholders ? (a, b) => scanPlaceholders(line, a, b, urls, onMention) : urls;
-  splitMentionTexts(line, 0, line.length, entries, braces, onMention);
+  const tokens: Emit = token ? (a, b) => scanTokens(token, line, a, b, urls, onMention) : urls;
+  scanner(line, 0, line.length, tokens, onMention);
   flushText();
   return children;
 }
@@ -228,7 +228,7 @@ function parseLine(line: string, mentions: boolean, links: boolean, placeholders
  * - `\r\n` is normalised to `\n` first, then the text is split on `\n` (a lone `\r` stays in the text).
  * - An empty string gives one empty paragraph; `"a\n\nb"` gives three paragraphs, the middle one empty.
  * - Text is never trimmed, collapsed or otherwise interpreted (no markdown).
- * - Mentions, links, placeholders and mention texts follow the rules in {@link FromTextOptions}.
+ * - Mentions, links, placeholders and the mention scanner follow the rules in {@link FromTextOptions}.
  *
  * With the default options `toText(fromText(t))` is `t` with `\r\n` replaced by `\n`.
  */
@@ -237,12 +237,12 @@ export function fromText(text: string, options: FromTextOptions = {}): CommentBo
   const o = options ?? {};
   const mentions = o.mentions ?? true;
   const links = o.links ?? true;
-  const placeholders = o.placeholders ?? false;
-  const entries = prepareMentionTexts(o.mentionTexts);
+  const token = o.placeholders || undefined;
+  const scanner = o.mentionScanner ?? NO_MENTIONS;
   const lines = src.replace(/\r\n/g, '\n').split('\n');
   const content: CommentParagraph[] = lines.map((line) => ({
     type: 'paragraph',
-    children: parseLine(line, mentions, links, placeholders, entries),
+    children: parseLine(line, mentions, links, token, scanner),
   }));
   return { version: 1, content };
 }
@@ -255,12 +255,12 @@ export function mentionLabel(userId: string, resolveUser: ((userId: string) => s
 
 /**
  * A body to plain text: paragraphs joined by `\n`; formatting dropped; a mention renders as
- * `@` + (resolved name, else the user id) or as `{{userId}}` (see {@link ToTextOptions});
- * a link renders as its `text` when non-empty, else its `url` (Liveblocks renders `text ?? url`;
+ * `@` + (resolved name, else the user id) or as a token (see {@link ToTextOptions});
+ * a link renders as its `text` when non-empty, else its `url` (common renderers use `text ?? url`;
  * this differs only for `text: ''`, which would otherwise make the link vanish).
  */
 export function toText(body: CommentBody, options: ToTextOptions = {}): string {
-  const placeholder = options?.mentionStyle === 'placeholder';
+  const token = options?.placeholders || undefined;
   const resolveUser = options?.resolveUser;
   let out = '';
   body.content.forEach((paragraph, i) => {
@@ -268,7 +268,7 @@ export function toText(body: CommentBody, options: ToTextOptions = {}): string {
     for (const node of paragraph.children) {
       if (node.type === 'text') out += node.text;
       else if (node.type === 'mention') {
-        out += placeholder && isPlaceholderId(node.userId) ? '{{' + node.userId + '}}' : mentionLabel(node.userId, resolveUser);
+        out += token?.write(node.userId) ?? mentionLabel(node.userId, resolveUser);
       } else if (node.type === 'link') out += node.text !== undefined && node.text !== '' ? node.text : node.url;
     }
   });

@@ -1,5 +1,6 @@
 import ky from 'ky';
 import type { z } from 'zod';
+import { fullJitterBackoffMs } from '../backoff.js';
 import { AbortedError, CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
 import type { HttpLogEntry } from '../logger.js';
 import { containsSecret, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
@@ -160,7 +161,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   function fullJitter(attempt: number): number {
-    return Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1));
+    return fullJitterBackoffMs(attempt, backoffMs, maxBackoffMs);
   }
 
   /** One attempt: resolves with the parsed body, or a `Failure`; throws only the caller's abort reason. */
@@ -434,7 +435,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (CollabError.is(err)) mapped = err;
     }
     const error = mapped ? fillContext(mapped, req.operation, status, ctx.requestId) : defaultMapError(ctx, response.statusText);
-    // The adapter's mapping knows the vendor: e.g. Velt answers 500 for a missing document, which must not be retried.
+    // The adapter's mapping knows the vendor: e.g. one that answers 500 for a missing document, which must not be retried.
     // A 5xx may come from a gateway that had passed the request on: whether it was applied is unknown.
     return { error, retryable: mapped ? mapped.retryable : isRetryableStatus(status), retryAfterMs: ctx.retryAfterMs, outcomeUnknown: status >= 500 };
   }

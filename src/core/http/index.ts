@@ -3,7 +3,7 @@
  * retry, error-mapping, schema-checking and redaction policy of DESIGN section 5.
  */
 export { createHttpClient } from './client.js';
-export { defaultMapError, vendorMessage, vendorCode, cleanErrorText } from './map-error.js';
+export { defaultMapError, httpErrorInit, vendorMessage, vendorCode, cleanErrorText, type ErrorFacts, type ErrorMapRefinements, type VendorAnswer } from './map-error.js';
 export { parseRetryAfter } from './retry-after.js';
 export { encodePath, encodeSegment, appendQuery, redactPathForLog } from './url.js';
 export type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest, HttpRequestBody } from './types.js';

@@ -24,7 +24,7 @@ export interface HttpErrorContext {
 export interface HttpClientOptions {
   /** Provider id used in errors and logs. */
   provider: string;
-  /** Base URL, e.g. `https://api.liveblocks.io`. */
+  /** Base URL, e.g. `https://api.example.com`. */
   baseUrl: string;
   /** Headers sent with every request (auth). Never logged, never put in errors. */
   headers?: Record<string, string>;
@@ -93,7 +93,7 @@ export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
   headers?: Record<string, string>;
   /** Schema the 2xx JSON body must match; a mismatch is `ProviderResponseError` with the path of the first bad field. */
   schema?: S;
-  /** Whether the request may be retried (GETs, PUT/DELETE by id, creates with a client id, Velt read POSTs). */
+  /** Whether the request may be retried (GETs, PUT/DELETE by id, creates with a client id, read-only POSTs). */
   idempotent: boolean;
   /** The operation name for errors and logs, e.g. `rooms.get`. */
   operation: string;

@@ -34,7 +34,7 @@ export type CommentParagraph = z.infer<typeof CommentParagraphSchema>;
 
 /**
  * The portable rich-text body of a comment: paragraphs of text runs, mentions and links.
- * Close to Liveblocks' format; `unicollab`'s `body` helpers convert it to and from text and HTML.
+ * A common rich-text comment format; `unicollab`'s `body` helpers convert it to and from text and HTML.
  */
 export const CommentBodySchema = z.object({ version: z.literal(1), content: z.array(CommentParagraphSchema) });
 /** The portable rich-text body of a comment. */

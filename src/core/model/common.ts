@@ -36,7 +36,7 @@ export function safeRecord<V extends z.ZodType>(value: V, reserved: readonly str
     .pipe(z.record(keySchema, value));
 }
 
-/** A metadata value: what every provider can store (Liveblocks rooms also accept string lists). */
+/** A metadata value: what every provider can store (some vendors also accept string lists). */
 export const MetadataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 /** A metadata value: a string, number, boolean or list of strings. */
 export type MetadataValue = z.infer<typeof MetadataValueSchema>;
@@ -75,7 +75,7 @@ export const RawSchema = z.unknown();
 export interface CallOptions {
   /** Aborts the call (and any retries) when signalled. */
   signal?: AbortSignal;
-  /** The tenant (Liveblocks/Velt organization, Kabelwerk hub); defaults to the adapter's configured one. */
+  /** The tenant (a vendor's organization, hub or workspace); defaults to the adapter's configured one. */
   tenantId?: string;
 }
 

@@ -37,7 +37,7 @@ export const CollabEventSchema = z.object({
   threadId: z.string().optional(),
   commentId: z.string().optional(),
   userId: z.string().optional(),
-  /** The tenant (Liveblocks/Velt organization) the event belongs to, when the payload names it. */
+  /** The tenant (the vendor's organization) the event belongs to, when the payload names it. */
   tenantId: z.string().optional(),
   raw: RawSchema,
 });

@@ -16,7 +16,7 @@ export interface JsonLimits {
 /** The default limits: 32 levels and 256 KiB. */
 export const DEFAULT_JSON_LIMITS: Readonly<JsonLimits> = Object.freeze({ maxDepth: 32, maxBytes: 256 * 1024 });
 
-/** Broadcast payloads may be larger: 1 MB, Liveblocks' documented limit for a broadcast message. */
+/** Broadcast payloads may be larger: 1 MB, the largest broadcast message a supported vendor documents. */
 export const BROADCAST_JSON_LIMITS: Readonly<JsonLimits> = Object.freeze({ maxDepth: 32, maxBytes: 1_000_000 });
 
 /** One problem found in a JSON payload: where (path below the payload) and what. */

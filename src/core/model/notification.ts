@@ -12,7 +12,7 @@ export const NotificationSchema = z.object({
   id: z.string(),
   userId: z.string(),
   kind: NotificationKindSchema,
-  /** For `custom` notifications: the app's own kind name (without Liveblocks' `$`). */
+  /** For `custom` notifications: the app's own kind name (without any vendor prefix such as `$`). */
   customKind: z.string().optional(),
   roomId: z.string().optional(),
   threadId: z.string().optional(),

@@ -15,7 +15,7 @@ export const RoomAccessSchema = z.object({
 /** Who may open a room: a default level plus per-user and per-group overrides. */
 export type RoomAccess = z.infer<typeof RoomAccessSchema>;
 
-/** A room (Liveblocks room, Velt document, Kabelwerk room). */
+/** A room (a vendor's room, document or channel). */
 export const RoomSchema = z.object({
   id: z.string(),
   name: z.string().optional(),
@@ -24,7 +24,7 @@ export const RoomSchema = z.object({
   createdAt: z.date().optional(),
   raw: RawSchema,
 });
-/** A room (Liveblocks room, Velt document, Kabelwerk room). */
+/** A room (a vendor's room, document or channel). */
 export type Room = z.infer<typeof RoomSchema>;
 
 /** Input of `rooms.create`. */

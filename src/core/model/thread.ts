@@ -3,7 +3,7 @@ import { CommentBodySchema } from './body.js';
 import { CommentSchema } from './comment.js';
 import { IdSchema, MetadataFilterSchema, MetadataSchema, RawSchema } from './common.js';
 
-/** A comment thread in a room (Velt: a comment annotation). */
+/** A comment thread in a room (some vendors call it an annotation). */
 export const ThreadSchema = z.object({
   id: z.string(),
   roomId: z.string(),

@@ -1,7 +1,7 @@
 import type { CallOptions, Page, PageRequest } from '../model/common.js';
 import type { CreateRoomInput, Room, RoomFilter, UpdateRoomInput } from '../model/room.js';
 
-/** Rooms (Liveblocks rooms, Velt documents, Kabelwerk rooms). */
+/** Rooms (a vendor's rooms, documents or channels). */
 export interface RoomService {
   /** Creates a room. `ConflictError` when the id is taken, unless `idempotent` is set. */
   create(input: CreateRoomInput, options?: CallOptions): Promise<Room>;
@@ -15,7 +15,7 @@ export interface RoomService {
   update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room>;
   /**
    * Deletes a room and everything in it. Idempotent: deleting a room that does not exist resolves,
-   * on every provider (Liveblocks answers 204 either way, so a check would cost a request per call).
+   * on every provider (some vendors answer 204 either way, so a check would cost a request per call).
    */
   delete(id: string, options?: CallOptions): Promise<void>;
 }

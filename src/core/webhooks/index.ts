@@ -1,7 +1,7 @@
 /**
- * Webhook primitives shared by the memory provider, the Liveblocks adapter and Velt's webhooks:
- * Standard Webhooks verification and signing, Velt basic-auth verification, replay protection
- * (in-process and Redis stores), and a dispatcher that delivers signed events with retries.
+ * Webhook primitives shared by the adapters: Standard Webhooks verification and signing, header
+ * reading, and replay protection (in-process and Redis stores). Vendor schemes (unsigned basic-auth
+ * deliveries, a provider's own outgoing deliveries) live in their adapter.
  */
 export { getHeader } from './headers.js';
 export {
@@ -11,7 +11,6 @@ export {
   generateWebhookSecret,
   newWebhookMessageId,
 } from './standard.js';
-export { verifyBasicAuthWebhook, decodeBase64JsonBody } from './basic-auth.js';
 export {
   claimWebhookDelivery,
   webhookReplayKey,
@@ -25,21 +24,17 @@ export {
 } from './replay.js';
 export { createInMemoryReplayStore } from './replay-memory.js';
 export { createRedisReplayStore } from './replay-redis.js';
+export { TrustedWebhookSecrets } from './trusted-secrets.js';
 export { protectWebhookService, type WebhookReplayDefaults } from './replay-service.js';
-export { WebhookDispatcher } from './dispatcher.js';
 export type {
   StandardWebhookVerifyOptions,
   StandardWebhookVerifier,
   StandardWebhookSignInput,
   VerifiedWebhook,
-  BasicAuthWebhookVerifyOptions,
   WebhookReplayStore,
   InMemoryReplayStoreOptions,
   RedisReplayClient,
   RedisReplayStoreOptions,
   WebhookVerifyCallOptions,
-  WebhookDispatcherOptions,
-  WebhookDeliveryInput,
-  DeliveryResult,
   WebhookRequest,
 } from './types.js';

@@ -38,7 +38,7 @@ const loadRedis: RedisLoader = () => import('redis') as unknown as Promise<{ cre
  *
  * ```ts
  * const webhookReplayStore = createRedisReplayStore({ url: process.env.REDIS_URL! });
- * const collab = await createCollab({ provider: 'liveblocks', secretKey, webhookSecret, webhookReplayStore });
+ * const collab = await createCollab({ provider: 'memory', webhookReplayStore });
  * ```
  *
  * @param options - `client` or `url`, key `prefix` and the per-command `timeoutMs`.

@@ -13,9 +13,9 @@ export const WEBHOOK_REPLAYED = 'webhook_replayed';
 /** `vendorCode` of the (retryable) `WebhookVerificationError` when the replay store could not answer. */
 export const REPLAY_STORE_UNAVAILABLE = 'replay_store_unavailable';
 /**
- * Default time (seconds) the id of a delivery without a signed timestamp (Velt basic webhooks) is
- * remembered. Such a request stays valid forever, so the window is a trade between memory and how
- * late a replay can come; a day covers any retry schedule Velt might use (its basic retries are undocumented).
+ * Default time (seconds) the id of a delivery without a signed timestamp (an unsigned basic-auth
+ * webhook) is remembered. Such a request stays valid forever, so the window is a trade between memory and how
+ * late a replay can come; a day covers the retry schedules senders use (unsigned schemes seldom document theirs).
  */
 export const DEFAULT_REPLAY_WINDOW_SECONDS = 86_400;
 
@@ -34,7 +34,7 @@ export interface WebhookReplayTtlOptions {
  * verifies only while `|now - timestamp| <= tolerance`: a span of twice the tolerance. Remembering its
  * id for that span from the moment it is first seen covers every moment a replay could still verify,
  * whatever the sender's clock, without trusting our own clock against it. A delivery without a signed
- * timestamp (Velt basic webhooks) can be replayed at any time, so the configured window applies.
+ * timestamp (an unsigned basic-auth webhook) can be replayed at any time, so the configured window applies.
  *
  * @param request - The request that verified.
  * @param options - Window for unsigned-timestamp deliveries and the verifier's tolerance.

@@ -1,8 +1,8 @@
 /**
- * Standard Webhooks (https://www.standardwebhooks.com, Svix's scheme), as used by Liveblocks,
- * Velt advanced webhooks and the memory provider's own deliveries.
+ * Standard Webhooks (https://www.standardwebhooks.com, Svix's scheme), the signed-webhook scheme
+ * most collaboration vendors and the memory provider's own deliveries use.
  *
- * Only `node:crypto` is used: the `standardwebhooks` / `@liveblocks/node` implementations hash in
+ * Only `node:crypto` is used: the `standardwebhooks` and vendor SDK implementations hash in
  * pure JS, which is several times slower than OpenSSL's HMAC for the same bytes.
  */
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
@@ -18,7 +18,7 @@ import type {
 
 /** Prefix of Standard Webhooks secrets. */
 const SECRET_PREFIX = 'whsec_';
-/** Default allowed clock skew in seconds, the value of the spec, Svix and `@liveblocks/node`. */
+/** Default allowed clock skew in seconds, the value of the spec, Svix and the vendor SDKs. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 /** base64 (standard or url-safe alphabet); Node's decoder ignores other characters, so we refuse them up front. */
 const BASE64_RE = /^[A-Za-z0-9+/_-]+={0,2}$/;
@@ -42,8 +42,8 @@ const scratchCandidate = Buffer.alloc(SIGNATURE_LENGTH);
 /**
  * Decodes a `whsec_<base64>` (or bare base64) secret into an HMAC key.
  * Returns `undefined` for an unusable secret so each caller raises its own error class.
- * Node's lenient base64 decoder is used on purpose: published secrets such as Liveblocks'
- * test secret are not a multiple of 4 characters, and `@liveblocks/node` decodes them the same way.
+ * Node's lenient base64 decoder is used on purpose: some vendors' published
+ * test secrets are not a multiple of 4 characters, and their SDKs decode them the same way.
  * @internal
  */
 export function decodeWebhookSecret(secret: unknown): KeyObject | undefined {
@@ -76,7 +76,7 @@ export function computeSignature(key: KeyObject, id: string, timestamp: string, 
  * Extracts the `v1` signatures of a `webhook-signature` header.
  *
  * Only `v1,<base64>` items count, as the spec says: `v1a` (ed25519) or unknown versions are skipped
- * rather than compared as HMACs. `@liveblocks/node` accepts any prefix; we do not, since a prefix is
+ * rather than compared as HMACs. Some vendor SDKs accept any prefix; we do not, since a prefix is
  * the scheme, and comparing an HMAC against another scheme's value can only fail or mislead.
  * Items are separated by spaces; a trailing comma on an item is dropped because `Headers` and Node
  * join a repeated header with ", ".
@@ -204,7 +204,7 @@ export function createStandardWebhookVerifier(options: StandardWebhookVerifyOpti
 }
 
 /**
- * Verifies one Standard Webhooks request (Liveblocks, Velt advanced webhooks, unicollab's own
+ * Verifies one Standard Webhooks request (a vendor's signed webhooks or unicollab's own
  * deliveries). Decodes the secrets on every call; handlers verifying many requests should keep a
  * verifier from `createStandardWebhookVerifier` instead.
  *

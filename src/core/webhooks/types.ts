@@ -1,5 +1,4 @@
 import type { CallOptions } from '../model/common.js';
-import type { CollabLogger } from '../logger.js';
 import type { WebhookRequest } from '../model/event.js';
 
 /** Options of `verifyStandardWebhook` and `createStandardWebhookVerifier`. */
@@ -16,7 +15,7 @@ export interface StandardWebhookVerifyOptions {
    * long-lived verifier from `createStandardWebhookVerifier` needs; a number freezes the clock.
    */
   now?: number | (() => number);
-  /** Provider id put on the `WebhookVerificationError`s (e.g. `liveblocks`), so callers can tell sources apart. */
+  /** Provider id put on the `WebhookVerificationError`s (e.g. `memory`), so callers can tell sources apart. */
   provider?: string;
 }
 
@@ -41,58 +40,6 @@ export interface StandardWebhookSignInput {
   timestamp: number;
   /** The exact body that will be sent. */
   body: string | Uint8Array;
-}
-
-/** Options of `verifyBasicAuthWebhook` (Velt basic webhooks). */
-export interface BasicAuthWebhookVerifyOptions {
-  /** The workspace `authToken` configured in Velt; it arrives as `Authorization: Basic <authToken>`. */
-  token: string;
-  /** Provider id put on the errors (default `velt`). */
-  provider?: string;
-}
-
-/** Constructor options of `WebhookDispatcher`. */
-export interface WebhookDispatcherOptions {
-  /** Retries after the first attempt (default 3, so at most 4 attempts). */
-  retries?: number;
-  /** Delay before the first retry in ms; doubles on each retry, with ±20% jitter (default 200). */
-  backoffMs?: number;
-  /** Upper bound of one backoff delay in ms (default 30 000). */
-  maxBackoffMs?: number;
-  /** Timeout of one attempt in ms (default 5000). */
-  timeoutMs?: number;
-  /** The fetch implementation (default: the global `fetch`). */
-  fetch?: typeof fetch;
-  /** Receives a redacted warning for each failed attempt and for each delivery given up. */
-  logger?: CollabLogger;
-  /** `user-agent` header sent with each delivery (default `unicollab-webhooks`). */
-  userAgent?: string;
-}
-
-/** One delivery for `WebhookDispatcher#deliver`. */
-export interface WebhookDeliveryInput {
-  /** The subscriber endpoint (http or https). Credentials in it (`https://user:pass@host`) are sent as Basic auth. */
-  url: string;
-  /** The subscription's signing secret (`whsec_...`). */
-  secret: string;
-  /** The event; sent as `JSON.stringify(payload)`, the same bytes on every attempt. */
-  payload: unknown;
-  /** The `webhook-id` (default: a new `msg_...` id). Kept across retries so the receiver can dedupe. */
-  id?: string;
-}
-
-/** The outcome of `WebhookDispatcher#deliver`. Delivery failures are reported here, never thrown. */
-export interface DeliveryResult {
-  /** True when an attempt got a 2xx answer. */
-  delivered: boolean;
-  /** Attempts made (0 when the dispatcher was already closed). */
-  attempts: number;
-  /** The `webhook-id` that was sent. */
-  id: string;
-  /** HTTP status of the last attempt, when one answered. */
-  status?: number;
-  /** Why the last attempt failed (`HTTP 500`, `timed out after 5000 ms`, `network error: ECONNREFUSED`, `dispatcher closed`). */
-  error?: string;
 }
 
 export type { WebhookRequest };
@@ -158,7 +105,7 @@ export interface WebhookVerifyCallOptions extends CallOptions {
   /** Replay store for this call, instead of the configured `webhookReplayStore`. */
   replayStore?: WebhookReplayStore;
   /**
-   * How long (seconds) the id of a delivery without a signed timestamp (Velt basic webhooks) is
+   * How long (seconds) the id of a delivery without a signed timestamp (an unsigned basic-auth webhook) is
    * remembered, instead of the configured `webhookReplayWindowSeconds` (default 86 400).
    */
   replayWindowSeconds?: number;

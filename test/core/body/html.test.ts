@@ -60,33 +60,16 @@ describe('toHtml', () => {
     expect(toHtml(body(p(t('a '), t('b', { bold: true }))))).toBe('<p>a <strong>b</strong></p>');
     expect(toHtml(body(p(t('{{x}}'))))).toBe('<p>&#123;&#123;x}}</p>');
   });
-
-  it('writes Velt placeholders when asked', () => {
-    expect(toHtml(fromText('Hey @user_sarah_chen, look'), { mentionStyle: 'placeholder' })).toBe('<p>Hey {{user_sarah_chen}}, look</p>');
-    expect(toHtml(body(p(m('a b'))), { mentionStyle: 'placeholder' })).toBe('<p><span data-mention-user-id="a b">@a b</span></p>');
-  });
 });
 
 describe('fromHtml', () => {
+  it('reads {{x}} as text unless an adapter passes its placeholder syntax', () => {
+    expect(fromHtml('<p>Hi {{bob}}</p>')).toEqual(body(p(t('Hi {{bob}}'))));
+    expect(fromHtml('<p>Hi {{bob}}</p>', { placeholders: false })).toEqual(body(p(t('Hi {{bob}}'))));
+  });
+
   it('reads the Liveblocks OAS example back', () => {
     expect(fromHtml(toHtml(OAS_EXAMPLE))).toEqual(OAS_EXAMPLE);
-  });
-
-  it('reads Velt commentHtml with {{userId}} placeholders (velt.md add-comment example)', () => {
-    expect(fromHtml('<p>Hey {{user_sarah_chen}}, can you review this color scheme?</p>')).toEqual(
-      body(p(t('Hey '), m('user_sarah_chen'), t(', can you review this color scheme?'))),
-    );
-    expect(fromHtml('<p>Hey {{user_sarah_chen}}</p>', { placeholders: false })).toEqual(body(p(t('Hey {{user_sarah_chen}}'))));
-    expect(fromHtml('<div>Hello Updated</div>')).toEqual(body(p(t('Hello Updated'))));
-    expect(fromHtml('<p>This is a sample comment text.</p>')).toEqual(body(p(t('This is a sample comment text.'))));
-  });
-
-  it('reads Velt webhook commentHtml with taggedUserContacts texts', () => {
-    const tagged = [{ userId: 'e54d', text: '@Jim Halpert' }];
-    expect(fromHtml('@Jim Halpert can you take a look?', { mentionTexts: tagged })).toEqual(body(p(m('e54d'), t(' can you take a look?'))));
-    expect(fromHtml('<p><code>@Jim Halpert</code> @Jim Halpert</p>', { mentionTexts: tagged })).toEqual(
-      body(p(t('@Jim Halpert', { code: true }), t(' '), m('e54d'))),
-    );
   });
 
   it('reads Kabelwerk message html (kabelwerk.md fixtures and markdown list)', () => {

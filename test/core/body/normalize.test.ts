@@ -123,9 +123,8 @@ describe('linear time on hostile input', () => {
     ['url punctuation', 'https://' + ').'.repeat(N)],
     ['xhttp', 'xhttp://'.repeat(N / 4)],
     ['urls and mentions', 'https://a.b @c '.repeat(N / 8)],
-    ['placeholders', '{{'.repeat(N)],
   ])('fromText: %s', (_name, input) => {
-    const body = fromText(input, { placeholders: true, mentionTexts: [{ userId: 'u', text: '@Jim Halpert' }] });
+    const body = fromText(input);
     expect(toText(body).length).toBeGreaterThan(0);
   });
 

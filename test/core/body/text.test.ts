@@ -71,29 +71,6 @@ describe('fromText', () => {
       expect(fromText('see https://x.y', { links: false })).toEqual(body(p(t('see https://x.y'))));
     });
   });
-
-  it('reads Velt {{userId}} placeholders when asked (off by default)', () => {
-    const text = 'Hey {{user_sarah_chen}}, can you review this color scheme?';
-    expect(fromText(text)).toEqual(body(p(t(text))));
-    expect(fromText(text, { placeholders: true })).toEqual(
-      body(p(t('Hey '), m('user_sarah_chen'), t(', can you review this color scheme?'))),
-    );
-    expect(fromText('{{}} {{a b}} {{x}', { placeholders: true })).toEqual(body(p(t('{{}} {{a b}} {{x}'))));
-  });
-
-  it('reads Velt taggedUserContacts texts as mentions (webhook example)', () => {
-    // velt.md webhook sample: commentText "@Jim Halpert can you take a look?" + taggedUserContacts
-    const tagged = [{ userId: 'e54d', text: '@Jim Halpert' }];
-    expect(fromText('@Jim Halpert can you take a look?', { mentionTexts: tagged })).toEqual(
-      body(p(m('e54d'), t(' can you take a look?'))),
-    );
-    // longest match wins, and @-mentions still work elsewhere
-    const two = [{ userId: 'j', text: '@Jim' }, { userId: 'jh', text: '@Jim Halpert' }];
-    expect(fromText('@Jim Halpert, @Jim and @pam', { mentionTexts: two })).toEqual(
-      body(p(m('jh'), t(', '), m('j'), t(' and '), m('pam'))),
-    );
-    expect(fromText('@Jim', { mentionTexts: [{ userId: '', text: '@Jim' }, { userId: 'x', text: '' }] })).toEqual(body(p(m('Jim'))));
-  });
 });
 
 describe('toText', () => {
@@ -111,17 +88,6 @@ describe('toText', () => {
     const names: Record<string, string> = { u1: 'Ada', u2: '' };
     const b = body(p(m('u1'), t(' '), m('u2'), t(' '), m('u3')));
     expect(toText(b, { resolveUser: (id) => names[id] })).toBe('@Ada @u2 @u3');
-  });
-
-  it('writes Velt placeholders when asked', () => {
-    expect(toText(body(p(t('Hey '), m('user_sarah_chen'), t('!'), m('has space'))), { mentionStyle: 'placeholder' })).toBe(
-      'Hey {{user_sarah_chen}}!@has space',
-    );
-  });
-
-  it('round-trips with fromText for placeholders and mention texts', () => {
-    const text = 'Hey {{a}} and {{b.c}}';
-    expect(toText(fromText(text, { placeholders: true }), { mentionStyle: 'placeholder' })).toBe(text);
   });
 
   it('matches @liveblocks/node stringifyCommentBody (plain) for bodies without empty link text', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/core/errors.js';
 import { appendQuery, cleanErrorText, encodePath, parseRetryAfter, redactPathForLog, vendorCode, vendorMessage } from '../../../src/core/http/index.js';
+// Vendor secret shapes (key formats, credential headers) are declared by the adapters and registered
+// when the registry loads: these assertions cover them as an app sees them.
+import '../../../src/adapters/registry.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 

@@ -23,7 +23,7 @@ describe('httpOptionsFromConfig', () => {
 
 describe('transport in a vendor config', () => {
   it('reaches the HTTP client: ky hands fetch a Request, the default transport a URL string', async () => {
-    const { createCollab } = await import('../../../src/core/container.js');
+    const { createCollab } = await import('../../../src/collab.js');
     const seen: unknown[] = [];
     const recordingFetch = (async (input: unknown) => {
       seen.push(input);

@@ -8,7 +8,8 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { WebhookVerificationError } from '../../../src/core/errors.js';
 import type { WebhookRequest } from '../../../src/core/model/event.js';
-import { createStandardWebhookVerifier, getHeader, verifyBasicAuthWebhook } from '../../../src/core/webhooks/index.js';
+import { verifyBasicAuthWebhook } from '../../../src/adapters/velt/basic-auth.js';
+import { createStandardWebhookVerifier, getHeader } from '../../../src/core/webhooks/index.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const BODY = '{"type":"userEntered","data":{"roomId":"r1"}}';

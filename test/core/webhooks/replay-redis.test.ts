@@ -8,7 +8,7 @@
 import { createClient } from 'redis';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollab, registerAdapter } from '../../../src/core/container.js';
+import { createCollab, registerAdapter } from '../../../src/collab.js';
 import { CollabError, ConfigError, WebhookVerificationError } from '../../../src/core/errors.js';
 import { claimWebhookDelivery, createRedisReplayStore, REPLAY_STORE_UNAVAILABLE, WEBHOOK_REPLAYED, type WebhookReplayStore } from '../../../src/core/webhooks/index.js';
 import { createRedisReplayStoreWith } from '../../../src/core/webhooks/replay-redis.js';

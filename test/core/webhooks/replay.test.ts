@@ -6,7 +6,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Collab, createCollab } from '../../../src/core/container.js';
+import { type Collab, createCollab } from '../../../src/collab.js';
 import { CollabError, ConfigError, ValidationError, WebhookVerificationError } from '../../../src/core/errors.js';
 import {
   claimWebhookDelivery,

@@ -3,7 +3,8 @@ import { ValidationError } from '../../../core/errors.js';
 import { type IssuedToken, type IssueTokenInput, IssueTokenInputSchema } from '../../../core/model/auth.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { AuthService } from '../../../core/services/auth.js';
-import { tokenExpiry, tokenPermissions } from '../mappers.js';
+import { jwtExpiry } from '../../../core/jwt.js';
+import { tokenPermissions } from '../mappers/auth.js';
 import type { LbAuthorizeBody, LbIdentifyBody } from '../schemas.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
@@ -30,7 +31,7 @@ export class LiveblocksAuthService implements AuthService {
     const op = 'auth.issueToken';
     this.ctx.assert(op);
     const data = this.ctx.validate(IssueTokenInputSchema, input, '', op);
-    const organizationId = this.ctx.organizationId(options);
+    const organizationId = this.ctx.tenantOf(options);
     let token: string;
     if ((data.mode ?? this.defaultMode) === 'id') {
       if (data.rooms !== undefined && Object.keys(data.rooms).length > 0) {
@@ -50,7 +51,7 @@ export class LiveblocksAuthService implements AuthService {
       if (organizationId !== undefined) body.organizationId = organizationId;
       token = (await this.ctx.client.authorizeUser(body, options?.signal)).token;
     }
-    const expiresAt = tokenExpiry(token);
+    const expiresAt = await jwtExpiry(token);
     return expiresAt !== undefined ? { token, expiresAt } : { token };
   }
 }

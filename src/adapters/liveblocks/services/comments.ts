@@ -11,7 +11,8 @@ import {
   ReactionInputSchema,
 } from '../../../core/model/comment.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
-import { toComment, toWireBody, toWireThreadMetadata } from '../mappers.js';
+import { toWireBody } from '../mappers/bodies.js';
+import { toComment, toWireThreadMetadata } from '../mappers/threads.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
 /** Liveblocks comments over `/v2/rooms/{roomId}/threads/{threadId}/comments`. */

@@ -9,7 +9,7 @@ import {
 } from '../../../core/model/notification.js';
 import type { NotificationService } from '../../../core/services/notifications.js';
 import type { LbListNotificationsQuery } from '../client.js';
-import { toNotification } from '../mappers.js';
+import { toNotification } from '../mappers/notifications.js';
 import type { LbTriggerBody } from '../schemas.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
@@ -37,7 +37,7 @@ export class LiveblocksNotificationService implements NotificationService {
       limit: q.limit === undefined ? undefined : Math.min(q.limit, MAX_PAGE),
       startingAfter: q.cursor,
       query: q.unread === undefined ? undefined : `unread:${q.unread}`,
-      organizationId: this.ctx.organizationId(options),
+      organizationId: this.ctx.tenantOf(options),
     };
     const page = await this.ctx.client.listNotifications(userId, wire, options?.signal);
     return { items: page.data.map((n) => toNotification(n, userId)), nextCursor: page.nextCursor || null };
@@ -78,7 +78,7 @@ export class LiveblocksNotificationService implements NotificationService {
   async deleteAll(userId: string, options?: CallOptions): Promise<void> {
     const op = 'notifications.deleteAll';
     this.ctx.assert('notifications.delete');
-    await this.ctx.client.deleteAllNotifications(this.ctx.id(userId, 'userId', op), this.ctx.organizationId(options), options?.signal);
+    await this.ctx.client.deleteAllNotifications(this.ctx.id(userId, 'userId', op), this.ctx.tenantOf(options), options?.signal);
   }
 
   /**
@@ -92,7 +92,7 @@ export class LiveblocksNotificationService implements NotificationService {
     const data = this.ctx.validate(TriggerNotificationInputSchema, input, '', op);
     const body: LbTriggerBody = { userId: data.userId, kind: `$${data.kind}`, subjectId: data.subjectId, activityData: data.data ?? {} };
     if (data.roomId !== undefined) body.roomId = data.roomId;
-    const organizationId = this.ctx.organizationId(options);
+    const organizationId = this.ctx.tenantOf(options);
     if (organizationId !== undefined) body.organizationId = organizationId;
     await this.ctx.client.triggerNotification(body, options?.signal);
   }

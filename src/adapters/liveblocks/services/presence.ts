@@ -3,7 +3,7 @@ import { ValidationError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import { type PresenceEntry, type SetPresenceInput, SetPresenceInputSchema } from '../../../core/model/presence.js';
 import type { PresenceService } from '../../../core/services/presence.js';
-import { toPresenceEntries } from '../mappers.js';
+import { toPresenceEntries } from '../mappers/presence.js';
 import type { LbSetPresenceBody } from '../schemas.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 

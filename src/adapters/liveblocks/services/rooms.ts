@@ -13,7 +13,7 @@ import {
 } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
 import type { LbListRoomsQuery } from '../client.js';
-import { legacyMetadataParams, toCreateRoomBody, toRoom, toUpdateRoomBody, updateNeedsCurrentRoom } from '../mappers.js';
+import { legacyMetadataParams, toCreateRoomBody, toRoom, toUpdateRoomBody, updateNeedsCurrentRoom } from '../mappers/rooms.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
 const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);
@@ -41,7 +41,7 @@ export class LiveblocksRoomService implements RoomService {
     this.ctx.assert(op);
     const data = this.ctx.validate(CreateRoomInputSchema, input, '', op);
     if (data.id.length > MAX_ROOM_ID) throw new ValidationError('id', `Liveblocks room ids are at most ${MAX_ROOM_ID} characters`, { provider: this.ctx.provider, operation: op });
-    const body = toCreateRoomBody(data, this.ctx.organizationId(options), op);
+    const body = toCreateRoomBody(data, this.ctx.tenantOf(options), op);
     return toRoom(await this.ctx.client.createRoom(body, data.idempotent === true, options?.signal));
   }
 
@@ -104,7 +104,7 @@ export class LiveblocksRoomService implements RoomService {
       startingAfter: cursor,
       userId: q.userId,
       groupIds: q.groupIds?.length ? q.groupIds.join(',') : undefined,
-      organizationId: this.ctx.organizationId(options),
+      organizationId: this.ctx.tenantOf(options),
       ...legacyMetadataParams(q.metadata),
     };
     const page = await this.ctx.client.listRooms(query, options?.signal);

@@ -10,7 +10,9 @@ import {
   ThreadListQuerySchema,
 } from '../../../core/model/thread.js';
 import type { ThreadService } from '../../../core/services/threads.js';
-import { decodeThreadCursor, pageThreads, sortedThreads, threadQuery, toThread, toWireBody, toWireThreadMetadata } from '../mappers.js';
+import { toWireBody } from '../mappers/bodies.js';
+import { threadQuery } from '../mappers/rooms.js';
+import { decodeThreadCursor, pageThreads, sortedThreads, toThread, toWireThreadMetadata } from '../mappers/threads.js';
 import type { LbCreateThreadBody } from '../schemas.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 

@@ -10,8 +10,10 @@ import {
 } from '../../../core/model/event.js';
 import { registerSecret } from '../../../core/redact.js';
 import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
-import { toLbEvents, toWebhookSubscription, webhookSecretOf } from '../mappers.js';
-import { createLiveblocksWebhookVerifier } from '../webhooks.js';
+import { TrustedWebhookSecrets } from '../../../core/webhooks/trusted-secrets.js';
+import type { StandardWebhookVerifier } from '../../../core/webhooks/types.js';
+import { toLbEvents, toWebhookSubscription, webhookSecretOf } from '../mappers/webhook-subscriptions.js';
+import { toCollabEvent } from '../webhooks.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
 /**
@@ -21,26 +23,26 @@ import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
  */
 @injectable()
 export class LiveblocksWebhookKeys {
-  // #private, so neither JSON.stringify nor util.inspect of a collab reaches the secrets.
-  readonly #secrets: string[] = [];
-  #current: ((request: WebhookRequest) => CollabEvent) | undefined;
+  readonly #trusted: TrustedWebhookSecrets;
+  /** The last standard verifier seen and its normalising wrapper, so `verify` allocates nothing per request. */
+  #wrapped: { standard: StandardWebhookVerifier; verify: (request: WebhookRequest) => CollabEvent } | undefined;
 
   constructor(@inject(LIVEBLOCKS_TOKENS.Context) ctx: LiveblocksContext) {
     const { webhookSecret, webhookSecrets } = ctx.config;
-    for (const secret of [...(webhookSecret !== undefined ? [webhookSecret] : []), ...(webhookSecrets ?? [])]) this.add(secret);
+    this.#trusted = new TrustedWebhookSecrets('liveblocks', [webhookSecret, ...(webhookSecrets ?? [])]);
   }
 
   /** Trusts one more signing secret (no-op when already trusted). */
   add(secret: string | undefined): void {
-    if (secret === undefined || this.#secrets.includes(secret)) return;
-    registerSecret(secret);
-    this.#secrets.push(secret);
-    this.#current = createLiveblocksWebhookVerifier({ secrets: this.#secrets });
+    this.#trusted.add(secret);
   }
 
   /** The verifier of the trusted secrets, or `undefined` while there is none. */
   get verifier(): ((request: WebhookRequest) => CollabEvent) | undefined {
-    return this.#current;
+    const standard = this.#trusted.verifier;
+    if (standard === undefined) return undefined;
+    if (this.#wrapped?.standard !== standard) this.#wrapped = { standard, verify: (request) => toCollabEvent(standard(request)) };
+    return this.#wrapped.verify;
   }
 }
 

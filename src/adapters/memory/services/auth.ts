@@ -28,7 +28,7 @@ export class MemoryAuthService implements AuthService {
     const data = this.ctx.validate(IssueTokenInputSchema, input, '', 'auth.issueToken');
     const issuedAt = Math.floor(this.ctx.store.now() / 1000);
     const expiresAt = issuedAt + TOKEN_TTL_SECONDS;
-    const claims: Record<string, unknown> = { tid: this.ctx.tenantId(options), mode: data.mode ?? 'access' };
+    const claims: Record<string, unknown> = { tid: this.ctx.tenantOf(options), mode: data.mode ?? 'access' };
     if (data.rooms) claims.perms = data.rooms;
     if (data.userInfo) claims.info = data.userInfo;
     if (data.groupIds) claims.gids = data.groupIds;

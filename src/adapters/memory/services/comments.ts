@@ -11,7 +11,7 @@ import {
 } from '../../../core/model/comment.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
-import { toComment } from '../mappers.js';
+import { toComment } from '../mappers/threads.js';
 import { copyMetadata } from '../../../core/metadata.js';
 import type { StoredComment } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';

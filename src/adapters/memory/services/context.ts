@@ -1,10 +1,11 @@
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
-import type { MemoryConfigSchema } from '../../../core/config.js';
+import { AdapterContext } from '../../../core/adapter-context.js';
+import type { CapabilityDeclaration } from '../../../core/capabilities.js';
+import type { MemoryConfigSchema } from '../config.js';
 import { NotFoundError, ProviderUnavailableError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import { TOKENS } from '../../../core/tokens.js';
-import { validate, validateId } from '../../../core/validation.js';
 import { type MemoryChange, MemoryStore, type TenantState } from '../store.js';
 import type { StoredComment, StoredRoom, StoredThread } from '../schemas.js';
 
@@ -23,37 +24,20 @@ export type ParsedMemoryConfig = z.output<typeof MemoryConfigSchema>;
 
 /** Shared lookups of the memory services: tenant resolution and NotFound errors with the same wording everywhere. */
 @injectable()
-export class MemoryContext {
-  readonly provider = 'memory';
-  readonly defaultTenant: string;
-
+export class MemoryContext extends AdapterContext<ParsedMemoryConfig, string> {
   constructor(
     @inject(MEMORY_TOKENS.Store) readonly store: MemoryStore,
-    @inject(TOKENS.Config) readonly config: ParsedMemoryConfig,
+    @inject(TOKENS.Config) config: ParsedMemoryConfig,
+    @inject(TOKENS.Capabilities) capabilities: CapabilityDeclaration,
     // Injected so the webhook fan-out is listening as soon as any service exists.
     @inject(MEMORY_TOKENS.Fanout) _fanout: unknown,
   ) {
-    this.defaultTenant = config.tenantId ?? 'default';
-  }
-
-  /** Resolves the tenant of a call. */
-  tenantId(options?: CallOptions): string {
-    return options?.tenantId ?? this.defaultTenant;
+    super('memory', config, capabilities, config.tenantId ?? 'default');
   }
 
   /** The tenant state of a call. */
   tenant(options?: CallOptions): TenantState {
-    return this.store.tenant(this.tenantId(options));
-  }
-
-  /** Validates input with a schema, naming the bad field. */
-  validate<S extends z.ZodType>(schema: S, input: unknown, root: string, operation: string): z.output<S> {
-    return validate(schema, input, root, operation);
-  }
-
-  /** Validates an id argument. */
-  id(value: unknown, field: string, operation: string): string {
-    return validateId(value, field, operation);
+    return this.store.tenant(this.tenantOf(options));
   }
 
   /** The room or `NotFoundError`. */
@@ -80,22 +64,22 @@ export class MemoryContext {
 
   /** Records a change to a room's own fields (no webhook event). */
   touchedRoom(roomId: string, options?: CallOptions): void {
-    this.store.dirty({ kind: 'room', tenantId: this.tenantId(options), roomId });
+    this.store.dirty({ kind: 'room', tenantId: this.tenantOf(options), roomId });
   }
 
   /** Records a change to (or the deletion of) a user (no webhook event). */
   touchedUser(userId: string, options?: CallOptions): void {
-    this.store.dirty({ kind: 'user', tenantId: this.tenantId(options), userId });
+    this.store.dirty({ kind: 'user', tenantId: this.tenantOf(options), userId });
   }
 
   /** Records a change to (or the deletion of) a notification (no webhook event). */
   touchedNotification(userId: string, notificationId: string, options?: CallOptions): void {
-    this.store.dirty({ kind: 'notification', tenantId: this.tenantId(options), userId, notificationId });
+    this.store.dirty({ kind: 'notification', tenantId: this.tenantOf(options), userId, notificationId });
   }
 
   /** Records a change (persistence + webhooks). */
   changed(change: Omit<MemoryChange, 'tenantId'>, options?: CallOptions): void {
-    this.store.changed({ ...change, tenantId: this.tenantId(options) });
+    this.store.changed({ ...change, tenantId: this.tenantOf(options) });
   }
 
   /**

@@ -23,11 +23,11 @@ export class MemoryEventService implements EventService {
     // JSON.stringify returns undefined (not an error) for functions and symbols.
     if (json === undefined) throw new ValidationError('payload', 'must be JSON-serialisable', { provider: 'memory', operation: op });
     if (json.length > 1_000_000) throw new ValidationError('payload', 'must be at most 1 MB as JSON', { provider: 'memory', operation: op });
-    this.ctx.store.broadcast(this.ctx.tenantId(options), roomId, JSON.parse(json));
+    this.ctx.store.broadcast(this.ctx.tenantOf(options), roomId, JSON.parse(json));
   }
 
   /** Memory only: listens to a room's broadcasts in this process. Returns the unsubscribe function. */
   subscribe(roomId: string, listener: BroadcastListener, options?: CallOptions): () => void {
-    return this.ctx.store.onBroadcast(this.ctx.tenantId(options), roomId, listener);
+    return this.ctx.store.onBroadcast(this.ctx.tenantOf(options), roomId, listener);
   }
 }

@@ -10,7 +10,8 @@ import {
 } from '../../../core/model/notification.js';
 import type { NotificationService } from '../../../core/services/notifications.js';
 import { listKey } from '../../../core/paging.js';
-import { paginate, toNotification } from '../mappers.js';
+import { toNotification } from '../mappers/notifications.js';
+import { paginate } from '../mappers/paging.js';
 import type { StoredNotification } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 import type { MemoryNotificationRules } from './notification-rules.js';
@@ -28,7 +29,7 @@ export class MemoryNotificationService implements NotificationService {
     this.ctx.id(userId, 'userId', op);
     const q = this.ctx.validate(NotificationListQuerySchema, query, 'query', op);
     const items = [...this.rules.inbox(userId, options).values()].filter((n) => !q.unread || n.readAt === null);
-    const list = listKey('notifications', this.ctx.tenantId(options), userId, { unread: q.unread === true });
+    const list = listKey('notifications', this.ctx.tenantOf(options), userId, { unread: q.unread === true });
     return paginate(items, q, toNotification, { operation: op, list, descending: true });
   }
 

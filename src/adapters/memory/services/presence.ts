@@ -57,7 +57,7 @@ export class MemoryPresenceService implements PresenceService {
   }
 
   private entries(roomId: string, options?: CallOptions): Map<string, StoredPresence> {
-    const key = `${this.ctx.tenantId(options)}\u0000${roomId}`;
+    const key = `${this.ctx.tenantOf(options)}\u0000${roomId}`;
     let map = this.ctx.store.presence.get(key);
     if (!map) this.ctx.store.presence.set(key, (map = new Map()));
     return map;

@@ -14,7 +14,8 @@ import {
 import type { RoomService } from '../../../core/services/rooms.js';
 import { iteratePages, listKey } from '../../../core/paging.js';
 import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
-import { paginate, toRoom } from '../mappers.js';
+import { paginate } from '../mappers/paging.js';
+import { toRoom } from '../mappers/rooms.js';
 import type { StoredRoom } from '../schemas.js';
 import { MEMORY_STORE, type MemoryStore } from '../store.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
@@ -67,7 +68,7 @@ export class MemoryRoomService implements RoomService {
     const op = 'rooms.list';
     const q = this.ctx.validate(ListSchema, query, '', op);
     const rooms = [...this.ctx.tenant(options).rooms.values()].filter((r) => this.matches(r, q));
-    const list = listKey('rooms', this.ctx.tenantId(options), { metadata: q.metadata, userId: q.userId, groupIds: q.groupIds ? [...new Set(q.groupIds)].sort() : undefined });
+    const list = listKey('rooms', this.ctx.tenantOf(options), { metadata: q.metadata, userId: q.userId, groupIds: q.groupIds ? [...new Set(q.groupIds)].sort() : undefined });
     return paginate(rooms, q, toRoom, { operation: op, list, defaultLimit: 20 });
   }
 
@@ -92,7 +93,7 @@ export class MemoryRoomService implements RoomService {
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'rooms.delete';
     if (this.ctx.tenant(options).rooms.delete(this.ctx.id(id, 'id', op))) {
-      this.ctx.store.presence.delete(`${this.ctx.tenantId(options)}\u0000${id}`);
+      this.ctx.store.presence.delete(`${this.ctx.tenantOf(options)}\u0000${id}`);
       this.ctx.changed({ type: 'room.deleted', roomId: id }, options);
     }
     await this.ctx.commit(op); // idempotent: a missing room is not an error

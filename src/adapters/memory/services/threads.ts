@@ -13,7 +13,8 @@ import {
 import type { ThreadService } from '../../../core/services/threads.js';
 import { iteratePages, listKey } from '../../../core/paging.js';
 import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
-import { paginate, toThread } from '../mappers.js';
+import { paginate } from '../mappers/paging.js';
+import { toThread } from '../mappers/threads.js';
 import type { StoredComment, StoredThread } from '../schemas.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 import type { MemoryNotificationRules } from './notification-rules.js';
@@ -73,7 +74,7 @@ export class MemoryThreadService implements ThreadService {
     const threads = [...room.threads.values()].filter(
       (t) => (q.resolved === undefined || t.resolved === q.resolved) && matchesMetadata(t.metadata, q.metadata),
     );
-    const list = listKey('threads', this.ctx.tenantId(options), roomId, { resolved: q.resolved, metadata: q.metadata });
+    const list = listKey('threads', this.ctx.tenantOf(options), roomId, { resolved: q.resolved, metadata: q.metadata });
     return paginate(threads, q, toThread, { operation: op, list });
   }
 

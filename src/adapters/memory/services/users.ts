@@ -4,7 +4,8 @@ import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from
 import { type UpsertUserInput, UpsertUserInputSchema, type User } from '../../../core/model/user.js';
 import type { UserService } from '../../../core/services/users.js';
 import { listKey } from '../../../core/paging.js';
-import { paginate, toUser } from '../mappers.js';
+import { paginate } from '../mappers/paging.js';
+import { toUser } from '../mappers/users.js';
 import { copyMetadata } from '../../../core/metadata.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
@@ -39,7 +40,7 @@ export class MemoryUserService implements UserService {
   async list(query: PageRequest = {}, options?: CallOptions): Promise<Page<User>> {
     const op = 'users.list';
     const q = this.ctx.validate(PageRequestSchema, query, '', op);
-    return paginate(this.ctx.tenant(options).users.values(), q, toUser, { operation: op, list: listKey('users', this.ctx.tenantId(options)) });
+    return paginate(this.ctx.tenant(options).users.values(), q, toUser, { operation: op, list: listKey('users', this.ctx.tenantOf(options)) });
   }
 
   async delete(id: string, options?: CallOptions): Promise<void> {

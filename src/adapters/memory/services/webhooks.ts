@@ -11,7 +11,7 @@ import {
 import { registerSecret } from '../../../core/redact.js';
 import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
 import { TOKENS } from '../../../core/tokens.js';
-import { WebhookDispatcher } from '../../../core/webhooks/dispatcher.js';
+import { WebhookDispatcher } from '../dispatcher.js';
 import { generateWebhookSecret, newWebhookMessageId, verifyStandardWebhook, type WebhookVerifyCallOptions } from '../../../core/webhooks/index.js';
 import type { MemoryChange, MemoryStore } from '../store.js';
 import { MemoryDeliveryQueue } from '../delivery-queue.js';
@@ -89,7 +89,7 @@ export class MemoryWebhookSubscriptions implements WebhookSubscriptionService {
     const store = this.ctx.store;
     const sub: StoredSubscription = {
       id: store.newId('wh'),
-      tenantId: this.ctx.tenantId(options),
+      tenantId: this.ctx.tenantOf(options),
       url: data.url,
       events: [...new Set(data.events)],
       secret: generateWebhookSecret(),
@@ -128,14 +128,14 @@ export class MemoryWebhookSubscriptions implements WebhookSubscriptionService {
 
   /** The subscriptions of the call's tenant. */
   ofTenant(options?: CallOptions): StoredSubscription[] {
-    const tenantId = this.ctx.tenantId(options);
+    const tenantId = this.ctx.tenantOf(options);
     return [...this.ctx.store.subscriptions.values()].filter((s) => s.tenantId === tenantId);
   }
 
   private find(id: string, op: string, options?: CallOptions): StoredSubscription {
     const sub = this.ctx.store.subscriptions.get(this.ctx.id(id, 'id', op));
     // Another tenant's subscription is "not found", exactly like a missing one: ids do not leak across tenants.
-    if (!sub || sub.tenantId !== this.ctx.tenantId(options)) {
+    if (!sub || sub.tenantId !== this.ctx.tenantOf(options)) {
       throw new NotFoundError(`Webhook subscription ${JSON.stringify(id)} not found`, { provider: 'memory', operation: op });
     }
     return sub;
@@ -160,7 +160,7 @@ export class MemoryWebhookService implements WebhookService {
 
   async verify(request: WebhookRequest, options?: WebhookVerifyCallOptions & CallOptions): Promise<CollabEvent> {
     const op = 'webhooks.verify';
-    const tenantId = this.ctx.tenantId(options);
+    const tenantId = this.ctx.tenantOf(options);
     const secrets = this.subscriptions.ofTenant(options).map((s) => s.secret);
     if (secrets.length === 0) {
       throw new WebhookVerificationError(`No webhook subscription exists in tenant ${JSON.stringify(tenantId)}, so no secret can verify this request`, { provider: 'memory', operation: op });

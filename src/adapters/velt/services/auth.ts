@@ -2,7 +2,8 @@ import { inject, injectable } from 'inversify';
 import { type IssuedToken, type IssueTokenInput, IssueTokenInputSchema } from '../../../core/model/auth.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { AuthService } from '../../../core/services/auth.js';
-import { jwtExpiry, tokenResources } from '../mappers.js';
+import { jwtExpiry } from '../../../core/jwt.js';
+import { tokenResources } from '../mappers/auth.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
 /** Velt user tokens last 48 hours (§11.1); used when the token's own `exp` cannot be read. */
@@ -28,8 +29,8 @@ export class VeltAuthService implements AuthService {
     const email = typeof info.email === 'string' && info.email !== '' ? info.email : `${encodeURIComponent(data.userId)}@users.invalid`;
     const userProperties: { name: string; email: string; isAdmin?: boolean } = { name, email };
     if (typeof info.isAdmin === 'boolean') userProperties.isAdmin = info.isAdmin;
-    const { resources } = data.mode === 'id' ? { resources: [] } : tokenResources(data.rooms, this.ctx.org(options));
+    const { resources } = data.mode === 'id' ? { resources: [] } : tokenResources(data.rooms, this.ctx.tenantOf(options));
     const token = await this.ctx.client.generateToken({ userId: data.userId, userProperties, permissions: { resources } }, op, this.ctx.call(options));
-    return { token, expiresAt: jwtExpiry(token) ?? new Date(Date.now() + TOKEN_TTL_MS) };
+    return { token, expiresAt: (await jwtExpiry(token)) ?? new Date(Date.now() + TOKEN_TTL_MS) };
   }
 }

@@ -9,7 +9,11 @@ import type { Thread } from '../../../core/model/thread.js';
 import type { User } from '../../../core/model/user.js';
 import { chunk } from '../client.js';
 import { type BatchItemFailure, PartialBatchError, splitBatch } from '../errors.js';
-import { assertAnnotationId, assertNoReservedKeys, CONTEXT_RESERVED_KEYS, RESOLVED_STATUS, toRoom, toThread, toUser, toVeltComment } from '../mappers.js';
+import { toVeltComment } from '../mappers/bodies.js';
+import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS } from '../mappers/metadata.js';
+import { toRoom } from '../mappers/rooms.js';
+import { assertAnnotationId, RESOLVED_STATUS, toThread } from '../mappers/threads.js';
+import { toUser } from '../mappers/users.js';
 import type { VeltAnnotationInput, VeltCommentInput } from '../schemas.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
@@ -76,7 +80,7 @@ export class VeltBulk {
   async getRooms(ids: readonly string[], options?: CallOptions): Promise<{ rooms: Room[]; missing: string[] }> {
     const op = 'bulk.getRooms';
     ids.forEach((id, i) => this.ctx.id(id, `ids.${i}`, op));
-    const { found, missing } = await this.ctx.client.getDocumentsByIds(this.ctx.org(options), ids, op, this.ctx.call(options));
+    const { found, missing } = await this.ctx.client.getDocumentsByIds(this.ctx.tenantOf(options), ids, op, this.ctx.call(options));
     return { rooms: found.map(toRoom), missing };
   }
 
@@ -84,7 +88,7 @@ export class VeltBulk {
   async getUsers(ids: readonly string[], options?: CallOptions): Promise<{ users: User[]; missing: string[] }> {
     const op = 'bulk.getUsers';
     ids.forEach((id, i) => this.ctx.id(id, `ids.${i}`, op));
-    const users = await this.ctx.client.getUsersByIds(this.ctx.org(options), ids, op, this.ctx.call(options));
+    const users = await this.ctx.client.getUsersByIds(this.ctx.tenantOf(options), ids, op, this.ctx.call(options));
     const seen = new Set(users.map((u) => u.userId));
     return { users: users.map(toUser), missing: [...new Set(ids)].filter((id) => !seen.has(id)) };
   }
@@ -94,7 +98,7 @@ export class VeltBulk {
     const op = 'bulk.getThreads';
     this.ctx.id(roomId, 'roomId', op);
     ids.forEach((id, i) => this.ctx.id(id, `ids.${i}`, op));
-    const annotations = await this.ctx.client.getAnnotationsByIds(this.ctx.org(options), roomId, ids, op, this.ctx.call(options));
+    const annotations = await this.ctx.client.getAnnotationsByIds(this.ctx.tenantOf(options), roomId, ids, op, this.ctx.call(options));
     const seen = new Set(annotations.map((a) => a.annotationId));
     return { threads: annotations.map((a) => toThread(a, roomId)), missing: [...new Set(ids)].filter((id) => !seen.has(id)) };
   }
@@ -128,7 +132,7 @@ export class VeltBulk {
       const later = parts.slice(index + 1).flat().map((t) => t.id);
       try {
         const result = await this.ctx.client.addAnnotations(
-          { organizationId: this.ctx.org(options), documentId: roomId, commentAnnotations: annotations, ...this.ctx.createFlags() },
+          { organizationId: this.ctx.tenantOf(options), documentId: roomId, commentAnnotations: annotations, ...this.ctx.createFlags() },
           op,
           this.ctx.call(options),
         );
@@ -161,7 +165,7 @@ export class VeltBulk {
     for (const [index, part] of parts.entries()) {
       try {
         const created = await this.ctx.client.addComments(
-          { organizationId: this.ctx.org(options), documentId: roomId, annotationId: threadId, commentData: part.map(toComment), ...this.ctx.createFlags() },
+          { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationId: threadId, commentData: part.map(toComment), ...this.ctx.createFlags() },
           op,
           this.ctx.call(options),
         );

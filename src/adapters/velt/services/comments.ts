@@ -11,7 +11,9 @@ import {
 import type { CallOptions } from '../../../core/model/common.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
 import { assertBatchSucceeded } from '../errors.js';
-import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS, parseCommentId, toComment, toVeltBody, toVeltComment } from '../mappers.js';
+import { toVeltBody, toVeltComment } from '../mappers/bodies.js';
+import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS } from '../mappers/metadata.js';
+import { parseCommentId, toComment } from '../mappers/threads.js';
 import type { VeltComment } from '../schemas.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
@@ -30,7 +32,7 @@ export class VeltCommentService implements CommentService {
     assertNoReservedKeys(data.metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
     const ids = await this.ctx.client.addComments(
       {
-        organizationId: this.ctx.org(options),
+        organizationId: this.ctx.tenantOf(options),
         documentId: data.roomId,
         annotationId: data.threadId,
         commentData: [toVeltComment(data)],
@@ -59,7 +61,7 @@ export class VeltCommentService implements CommentService {
     const fields = toVeltBody(body);
     const result = await this.ctx.client.updateComments(
       {
-        organizationId: this.ctx.org(options),
+        organizationId: this.ctx.tenantOf(options),
         documentId: roomId,
         annotationId: threadId,
         commentIds: [id],
@@ -78,7 +80,7 @@ export class VeltCommentService implements CommentService {
     this.ctx.assert('comments.delete');
     const id = this.ids(roomId, threadId, commentId, op);
     const result = await this.ctx.client.deleteComments(
-      { organizationId: this.ctx.org(options), documentId: roomId, annotationId: threadId, commentIds: [id] },
+      { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationId: threadId, commentIds: [id] },
       op,
       this.ctx.call(options),
     );
@@ -94,7 +96,7 @@ export class VeltCommentService implements CommentService {
 
   private async fetch(roomId: string, threadId: string, commentId: number, op: string, options?: CallOptions): Promise<VeltComment> {
     const comments = await this.ctx.client.getComments(
-      { organizationId: this.ctx.org(options), documentId: roomId, annotationId: threadId, commentIds: [commentId] },
+      { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationId: threadId, commentIds: [commentId] },
       op,
       this.ctx.call(options),
     );

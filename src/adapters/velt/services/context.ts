@@ -1,12 +1,12 @@
 import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
-import { assertCapability, type CapabilityDeclaration, type CapabilityKey } from '../../../core/capabilities.js';
-import type { VeltConfigSchema } from '../../../core/config.js';
+import { AdapterContext } from '../../../core/adapter-context.js';
+import type { CapabilityDeclaration } from '../../../core/capabilities.js';
+import type { VeltConfigSchema } from '../config.js';
 import type { CallOptions, Page } from '../../../core/model/common.js';
 import { TOKENS } from '../../../core/tokens.js';
-import { validate, validateId } from '../../../core/validation.js';
 import type { VeltCallOptions, VeltClient, VeltPage } from '../client.js';
-import { decodeCursor, encodeCursor, type VeltCursor } from '../mappers.js';
+import { decodeCursor, encodeCursor, type VeltCursor } from '../mappers/cursors.js';
 
 /** Velt-adapter-internal service identifiers. */
 export const VELT_TOKENS = {
@@ -47,23 +47,17 @@ export interface ScanSpec<W, R> {
 
 /** Shared state of the Velt services: config, client, tenant resolution, validation, listing. */
 @injectable()
-export class VeltContext {
-  /** The provider id, for errors. */
-  readonly provider = 'velt';
+export class VeltContext extends AdapterContext<ParsedVeltConfig, string> {
   /** The document holding notifications triggered without a room. */
   readonly notificationDocumentId: string;
 
   constructor(
     @inject(TOKENS.VendorClient) readonly client: VeltClient,
-    @inject(TOKENS.Config) readonly config: ParsedVeltConfig,
-    @inject(TOKENS.Capabilities) readonly capabilities: CapabilityDeclaration,
+    @inject(TOKENS.Config) config: ParsedVeltConfig,
+    @inject(TOKENS.Capabilities) capabilities: CapabilityDeclaration,
   ) {
+    super('velt', config, capabilities, config.organizationId);
     this.notificationDocumentId = config.notificationDocumentId ?? DEFAULT_NOTIFICATION_DOCUMENT_ID;
-  }
-
-  /** The organization of a call: `tenantId`, else the configured one. */
-  org(options?: CallOptions): string {
-    return options?.tenantId ?? this.config.organizationId;
   }
 
   /** `createOrganization`/`createDocument` flags of writes, set when `createMissing` is configured. */
@@ -74,21 +68,6 @@ export class VeltContext {
   /** The client options of a call. */
   call(options?: CallOptions): VeltCallOptions {
     return options?.signal ? { signal: options.signal } : {};
-  }
-
-  /** Throws `UnsupportedFeatureError` for a `no` capability (defence in depth: the container guard runs first). */
-  assert(key: CapabilityKey): void {
-    assertCapability(this.provider, this.capabilities, key);
-  }
-
-  /** Validates input with a schema, naming the bad field. */
-  validate<S extends z.ZodType>(schema: S, input: unknown, root: string, operation: string): z.output<S> {
-    return validate(schema, input, root, operation);
-  }
-
-  /** Validates an id argument. */
-  id(value: unknown, field: string, operation: string): string {
-    return validateId(value, field, operation);
   }
 
   /**

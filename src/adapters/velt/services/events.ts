@@ -31,7 +31,7 @@ export class VeltEventService implements EventService {
     }
     if (json.length > 1_000_000) throw new ValidationError('payload', 'must be at most 1 MB as JSON', { provider: 'velt', operation: op });
     await this.ctx.client.broadcast(
-      { organizationId: this.ctx.org(options), documentId: roomId, liveStateDataId: BROADCAST_CHANNEL, data: JSON.parse(json) as Record<string, unknown>, merge: false },
+      { organizationId: this.ctx.tenantOf(options), documentId: roomId, liveStateDataId: BROADCAST_CHANNEL, data: JSON.parse(json) as Record<string, unknown>, merge: false },
       op,
       this.ctx.call(options),
     );

@@ -11,7 +11,7 @@ import {
 } from '../../../core/model/notification.js';
 import type { NotificationService } from '../../../core/services/notifications.js';
 import { assertBatchSucceeded } from '../errors.js';
-import { isReadBy, toNotification, TRIGGER_MARKER, type TriggeredSourceData } from '../mappers.js';
+import { isReadBy, toNotification, TRIGGER_MARKER, type TriggeredSourceData } from '../mappers/notifications.js';
 import type { VeltNotification } from '../schemas.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
@@ -29,7 +29,7 @@ export class VeltNotificationService implements NotificationService {
     this.ctx.assert('notifications.list');
     this.ctx.id(userId, 'userId', op);
     const q = this.ctx.validate(NotificationListQuerySchema, query, 'query', op);
-    const org = this.ctx.org(options);
+    const org = this.ctx.tenantOf(options);
     return this.ctx.scan({
       operation: op,
       limit: q.limit,
@@ -47,7 +47,7 @@ export class VeltNotificationService implements NotificationService {
     const current = await this.find(userId, notificationId, op, options);
     if (isReadBy(current, userId)) return; // idempotent: nothing to write
     const result = await this.ctx.client.updateNotifications(
-      { organizationId: this.ctx.org(options), userId, notifications: [{ id: notificationId, readByUserIds: [userId] }] },
+      { organizationId: this.ctx.tenantOf(options), userId, notifications: [{ id: notificationId, readByUserIds: [userId] }] },
       op,
       this.ctx.call(options),
     );
@@ -59,7 +59,7 @@ export class VeltNotificationService implements NotificationService {
     this.ctx.assert('notifications.delete');
     await this.find(userId, notificationId, op, options);
     const result = await this.ctx.client.deleteNotifications(
-      { organizationId: this.ctx.org(options), userId, notificationIds: [notificationId] },
+      { organizationId: this.ctx.tenantOf(options), userId, notificationIds: [notificationId] },
       op,
       this.ctx.call(options),
     );
@@ -78,7 +78,7 @@ export class VeltNotificationService implements NotificationService {
     const flags = this.ctx.createFlags();
     await this.ctx.client.addNotification(
       {
-        organizationId: this.ctx.org(options),
+        organizationId: this.ctx.tenantOf(options),
         documentId,
         ...(flags.createOrganization ? { createOrganization: true } : {}),
         ...(data.roomId === undefined || flags.createDocument ? { createDocument: true } : {}),
@@ -102,7 +102,7 @@ export class VeltNotificationService implements NotificationService {
     this.ctx.id(userId, 'userId', op);
     this.ctx.id(notificationId, 'notificationId', op);
     const page = await this.ctx.client.getNotifications(
-      { organizationId: this.ctx.org(options), userId, notificationIds: [notificationId] },
+      { organizationId: this.ctx.tenantOf(options), userId, notificationIds: [notificationId] },
       op,
       this.ctx.call(options),
     );

@@ -27,7 +27,7 @@ export class VeltPresenceService implements PresenceService {
     const user: VeltUserRef & { status: 'online' } = { userId: data.userId, status: 'online' };
     if (typeof data.info?.name === 'string' && data.info.name !== '') user.name = data.info.name;
     if (typeof data.info?.email === 'string' && data.info.email !== '') user.email = data.info.email;
-    await this.ctx.client.addPresence({ organizationId: this.ctx.org(options), documentId: data.roomId, users: [user] }, op, this.ctx.call(options));
+    await this.ctx.client.addPresence({ organizationId: this.ctx.tenantOf(options), documentId: data.roomId, users: [user] }, op, this.ctx.call(options));
   }
 
   async clear(roomId: string, userId: string, options?: CallOptions): Promise<void> {
@@ -35,6 +35,6 @@ export class VeltPresenceService implements PresenceService {
     this.ctx.assert('presence.clear');
     this.ctx.id(roomId, 'roomId', op);
     this.ctx.id(userId, 'userId', op);
-    await this.ctx.client.deletePresence({ organizationId: this.ctx.org(options), documentId: roomId, userIds: [userId] }, op, this.ctx.call(options));
+    await this.ctx.client.deletePresence({ organizationId: this.ctx.tenantOf(options), documentId: roomId, userIds: [userId] }, op, this.ctx.call(options));
   }
 }

@@ -13,7 +13,9 @@ import {
 } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
 import { assertBatchSucceeded } from '../errors.js';
-import { accessTypeOf, assertNoReservedKeys, DOCUMENT_RESERVED_KEYS, matchesMetadata, toRoom } from '../mappers.js';
+import { matchesMetadata } from '../../../core/metadata.js';
+import { assertNoReservedKeys, DOCUMENT_RESERVED_KEYS } from '../mappers/metadata.js';
+import { accessTypeOf, toRoom } from '../mappers/rooms.js';
 import type { VeltDocument } from '../schemas.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
@@ -38,7 +40,7 @@ export class VeltRoomService implements RoomService {
       this.ctx.assert('rooms.access');
       document.accessType = accessTypeOf(data.access, 'access', op);
     }
-    const org = this.ctx.org(options);
+    const org = this.ctx.tenantOf(options);
     try {
       const result = await this.ctx.client.addDocuments(
         { organizationId: org, documents: [document], ...(this.ctx.config.createMissing ? { createOrganization: true } : {}) },
@@ -69,7 +71,7 @@ export class VeltRoomService implements RoomService {
     if (q.metadata && Object.keys(q.metadata).length > 0) this.ctx.assert('rooms.metadataFilter');
     if (q.userId !== undefined) throw new ValidationError('userId', 'Velt cannot list documents by user', { provider: 'velt', operation: op });
     if (q.groupIds !== undefined) throw new ValidationError('groupIds', 'Velt cannot list documents by group', { provider: 'velt', operation: op });
-    const org = this.ctx.org(options);
+    const org = this.ctx.tenantOf(options);
     const inbox = this.ctx.notificationDocumentId;
     return this.ctx.scan({
       operation: op,
@@ -103,7 +105,7 @@ export class VeltRoomService implements RoomService {
       document.accessType = accessTypeOf(data.access, 'patch.access', op);
     }
     if (Object.keys(document).length > 1) {
-      const result = await this.ctx.client.updateDocuments({ organizationId: this.ctx.org(options), documents: [document] }, op, this.ctx.call(options));
+      const result = await this.ctx.client.updateDocuments({ organizationId: this.ctx.tenantOf(options), documents: [document] }, op, this.ctx.call(options));
       assertBatchSucceeded(result, op);
     }
     return this.fetch(id, op, options);
@@ -113,7 +115,7 @@ export class VeltRoomService implements RoomService {
     const op = 'rooms.delete';
     this.ctx.assert('rooms.delete');
     try {
-      const result = await this.ctx.client.deleteDocuments({ organizationId: this.ctx.org(options), documentIds: [this.ctx.id(id, 'id', op)] }, op, this.ctx.call(options));
+      const result = await this.ctx.client.deleteDocuments({ organizationId: this.ctx.tenantOf(options), documentIds: [this.ctx.id(id, 'id', op)] }, op, this.ctx.call(options));
       assertBatchSucceeded(result, op);
     } catch (err) {
       // Idempotent on every provider (RoomService contract): Velt's per-item `not-found` (§5.4) means "already gone".
@@ -123,7 +125,7 @@ export class VeltRoomService implements RoomService {
 
   private async fetch(id: string, op: string, options?: CallOptions): Promise<Room> {
     // A missing id makes Velt answer HTTP 500 with a `not-found` item (§5.2), mapped to NotFoundError.
-    const page = await this.ctx.client.getDocuments({ organizationId: this.ctx.org(options), documentIds: [id] }, op, this.ctx.call(options));
+    const page = await this.ctx.client.getDocuments({ organizationId: this.ctx.tenantOf(options), documentIds: [id] }, op, this.ctx.call(options));
     const doc = page.items.find((d) => d.id === id);
     if (!doc) throw new NotFoundError(`velt ${op}: room ${JSON.stringify(id)} not found`, { provider: 'velt', operation: op, vendorCode: 'NOT_FOUND' });
     return toRoom(doc);

@@ -12,20 +12,11 @@ import {
   ThreadListQuerySchema,
 } from '../../../core/model/thread.js';
 import type { ThreadService } from '../../../core/services/threads.js';
+import { matchesMetadata } from '../../../core/metadata.js';
 import { assertBatchSucceeded } from '../errors.js';
-import {
-  assertAnnotationId,
-  assertNoReservedKeys,
-  CONTEXT_RESERVED_KEYS,
-  isResolved,
-  matchesMetadata,
-  OPEN_STATUS,
-  patchedContext,
-  pickMetadata,
-  RESOLVED_STATUS,
-  toThread,
-  toVeltComment,
-} from '../mappers.js';
+import { toVeltComment } from '../mappers/bodies.js';
+import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS, pickMetadata } from '../mappers/metadata.js';
+import { assertAnnotationId, isResolved, OPEN_STATUS, patchedContext, RESOLVED_STATUS, toThread } from '../mappers/threads.js';
 import type { VeltAnnotation, VeltAnnotationInput } from '../schemas.js';
 import type { VeltBulk } from './bulk.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
@@ -63,7 +54,7 @@ export class VeltThreadService implements ThreadService {
     };
     if (data.id !== undefined) annotation.annotationId = data.id;
     if (data.metadata && Object.keys(data.metadata).length > 0) annotation.context = { ...data.metadata };
-    const org = this.ctx.org(options);
+    const org = this.ctx.tenantOf(options);
     const result = await this.ctx.client.addAnnotations(
       { organizationId: org, documentId: data.roomId, commentAnnotations: [annotation], ...this.ctx.createFlags() },
       op,
@@ -89,7 +80,7 @@ export class VeltThreadService implements ThreadService {
     this.ctx.assert('threads.list');
     this.ctx.id(roomId, 'roomId', op);
     const q = this.ctx.validate(ThreadListQuerySchema, query, 'query', op);
-    const org = this.ctx.org(options);
+    const org = this.ctx.tenantOf(options);
     const filtered = q.resolved !== undefined || (q.metadata !== undefined && Object.keys(q.metadata).length > 0);
     return this.ctx.scan({
       operation: op,
@@ -116,7 +107,7 @@ export class VeltThreadService implements ThreadService {
     this.ctx.assert('threads.delete');
     this.ctx.id(roomId, 'roomId', op);
     this.ctx.id(threadId, 'threadId', op);
-    const result = await this.ctx.client.deleteAnnotations({ organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId] }, op, this.ctx.call(options));
+    const result = await this.ctx.client.deleteAnnotations({ organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationIds: [threadId] }, op, this.ctx.call(options));
     // An unknown id is a per-item "Annotation not found." (§7.7): NotFoundError.
     assertBatchSucceeded(result, op);
   }
@@ -140,7 +131,7 @@ export class VeltThreadService implements ThreadService {
     const current = await this.fetch(roomId, threadId, op, options);
     const context = patchedContext(current.context, patch);
     const result = await this.ctx.client.updateAnnotations(
-      { organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId], updatedData: { context } },
+      { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationIds: [threadId], updatedData: { context } },
       op,
       this.ctx.call(options),
     );
@@ -160,7 +151,7 @@ export class VeltThreadService implements ThreadService {
       ? { status: RESOLVED_STATUS, resolvedByUserId: userId, statusUpdatedByUserId: userId }
       : { status: OPEN_STATUS, resolvedByUserId: null, statusUpdatedByUserId: userId };
     const result = await this.ctx.client.updateAnnotations(
-      { organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId], updatedData },
+      { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationIds: [threadId], updatedData },
       op,
       this.ctx.call(options),
     );
@@ -170,7 +161,7 @@ export class VeltThreadService implements ThreadService {
 
   private async fetch(roomId: string, threadId: string, op: string, options?: CallOptions): Promise<VeltAnnotation> {
     const page = await this.ctx.client.getAnnotations(
-      { organizationId: this.ctx.org(options), documentId: roomId, annotationIds: [threadId] },
+      { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationIds: [threadId] },
       op,
       this.ctx.call(options),
     );

@@ -4,7 +4,8 @@ import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from
 import { type UpsertUserInput, UpsertUserInputSchema, type User } from '../../../core/model/user.js';
 import type { UserService } from '../../../core/services/users.js';
 import { assertBatchSucceeded } from '../errors.js';
-import { assertNoReservedKeys, metadataDiff, pickMetadata, toUser, USER_RESERVED_KEYS } from '../mappers.js';
+import { assertNoReservedKeys, metadataDiff, pickMetadata, USER_RESERVED_KEYS } from '../mappers/metadata.js';
+import { toUser } from '../mappers/users.js';
 import type { VeltUser, VeltUserRef } from '../schemas.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
@@ -21,7 +22,7 @@ export class VeltUserService implements UserService {
     this.ctx.assert('users.upsert');
     const data = this.ctx.validate(UpsertUserInputSchema, input, '', op);
     assertNoReservedKeys(data.metadata, USER_RESERVED_KEYS, 'metadata', op);
-    const org = this.ctx.org(options);
+    const org = this.ctx.tenantOf(options);
     const existing = await this.find(data.id, op, options);
     const user: VeltUserRef & Record<string, unknown> = { userId: data.id };
     if (data.name !== undefined) user.name = data.name;
@@ -57,7 +58,7 @@ export class VeltUserService implements UserService {
     const op = 'users.list';
     this.ctx.assert('users.list');
     const q = this.ctx.validate(PageRequestSchema, query, '', op);
-    const org = this.ctx.org(options);
+    const org = this.ctx.tenantOf(options);
     return this.ctx.scan({
       operation: op,
       limit: q.limit,
@@ -70,13 +71,13 @@ export class VeltUserService implements UserService {
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'users.delete';
     this.ctx.assert('users.delete');
-    const result = await this.ctx.client.deleteUsers({ organizationId: this.ctx.org(options), userIds: [this.ctx.id(id, 'id', op)] }, op, this.ctx.call(options));
+    const result = await this.ctx.client.deleteUsers({ organizationId: this.ctx.tenantOf(options), userIds: [this.ctx.id(id, 'id', op)] }, op, this.ctx.call(options));
     // An unknown user is a per-item "User does not exist." (§6.4): NotFoundError.
     assertBatchSucceeded(result, op);
   }
 
   private async find(id: string, op: string, options?: CallOptions): Promise<VeltUser | undefined> {
-    const users = await this.ctx.client.getUsersByIds(this.ctx.org(options), [id], op, this.ctx.call(options));
+    const users = await this.ctx.client.getUsersByIds(this.ctx.tenantOf(options), [id], op, this.ctx.call(options));
     return users.find((u) => u.userId === id);
   }
 }

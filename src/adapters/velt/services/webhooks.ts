@@ -8,15 +8,10 @@ import {
   type WebhookRequest,
   type WebhookSubscription,
 } from '../../../core/model/event.js';
-import { registerSecret } from '../../../core/redact.js';
 import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
-import {
-  createStandardWebhookVerifier,
-  decodeBase64JsonBody,
-  getHeader,
-  type StandardWebhookVerifier,
-  verifyBasicAuthWebhook,
-} from '../../../core/webhooks/index.js';
+import { getHeader, type StandardWebhookVerifier } from '../../../core/webhooks/index.js';
+import { TrustedWebhookSecrets } from '../../../core/webhooks/trusted-secrets.js';
+import { decodeBase64JsonBody, verifyBasicAuthWebhook } from '../basic-auth.js';
 import { EVENTS_METADATA_KEY, filterTypesFor, normaliseAdvancedWebhook, normaliseBasicWebhook, toSubscription } from '../webhooks.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
@@ -27,14 +22,11 @@ import { VELT_TOKENS, type VeltContext } from './context.js';
  */
 @injectable()
 export class VeltWebhookSubscriptions implements WebhookSubscriptionService {
-  // #private, so util.inspect of a collab does not list the endpoint secrets.
-  readonly #secrets = new Set<string>();
+  /** The configured `webhookSecret`, then the secrets of the endpoints created by this process. */
+  readonly trusted: TrustedWebhookSecrets;
 
-  constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {}
-
-  /** Secrets of the endpoints created by this process. */
-  knownSecrets(): string[] {
-    return [...this.#secrets];
+  constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {
+    this.trusted = new TrustedWebhookSecrets('velt', [ctx.config.webhookSecret]);
   }
 
   async create(input: CreateWebhookSubscriptionInput, options?: CallOptions): Promise<WebhookSubscription> {
@@ -62,8 +54,7 @@ export class VeltWebhookSubscriptions implements WebhookSubscriptionService {
       await this.ctx.client.deleteWebhookEndpoint({ endpointId: endpoint.id }, op).catch(() => undefined);
       throw err;
     }
-    registerSecret(secret);
-    this.#secrets.add(secret);
+    this.trusted.add(secret);
     return { ...toSubscription(endpoint), secret };
   }
 
@@ -98,10 +89,6 @@ export class VeltWebhookSubscriptions implements WebhookSubscriptionService {
  */
 @injectable()
 export class VeltWebhookService implements WebhookService {
-  /** The Standard Webhooks verifier of the trusted secrets, rebuilt only when a subscription adds one. */
-  #verifier: StandardWebhookVerifier | undefined;
-  #verifierSecrets = 0;
-
   constructor(
     @inject(VELT_TOKENS.Context) private readonly ctx: VeltContext,
     @inject(VELT_TOKENS.Subscriptions) readonly subscriptions: VeltWebhookSubscriptions,
@@ -134,15 +121,8 @@ export class VeltWebhookService implements WebhookService {
   }
 
   #standardVerifier(init: { provider: string; operation: string }): StandardWebhookVerifier {
-    const known = this.subscriptions.knownSecrets();
-    const configured = this.ctx.config.webhookSecret;
-    const count = known.length + (configured !== undefined ? 1 : 0);
-    if (this.#verifier === undefined || count !== this.#verifierSecrets) {
-      if (count === 0) throw new WebhookVerificationError('An advanced (signed) Velt webhook arrived but no webhookSecret is configured', init);
-      // Secrets are only ever added, so the count says whether the decoded keys are stale.
-      this.#verifier = createStandardWebhookVerifier({ secrets: configured !== undefined ? [configured, ...known] : known, provider: 'velt' });
-      this.#verifierSecrets = count;
-    }
-    return this.#verifier;
+    const verifier = this.subscriptions.trusted.verifier;
+    if (verifier === undefined) throw new WebhookVerificationError('An advanced (signed) Velt webhook arrived but no webhookSecret is configured', init);
+    return verifier;
   }
 }

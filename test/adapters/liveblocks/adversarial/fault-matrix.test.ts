@@ -3,7 +3,7 @@
  * behind the fault-injecting proxy. Rows are described in fault-matrix.ts; this file only says how
  * Liveblocks is seeded, counted and routed.
  */
-import { type Collab, createCollab } from '../../../../src/core/container.js';
+import { type Collab, createCollab } from '../../../../src/collab.js';
 import { startLiveblocksEmulator } from '../emulator/server.js';
 import { describeFaultMatrix, type MatrixHttp, textBody } from '../../../adversarial/fault-matrix.js';
 

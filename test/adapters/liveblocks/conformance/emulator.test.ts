@@ -4,7 +4,7 @@
  * emulator's state directly, so the adapter cannot pass by agreeing with itself.
  */
 import { afterAll } from 'vitest';
-import { type Collab, createCollab, registerAdapter } from '../../../../src/core/container.js';
+import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
 import { generateWebhookSecret } from '../../../../src/core/webhooks/index.js';
 import type { BroadcastWatcher, ConformanceProbe } from '../../../../src/testing/index.js';
 import { describeConformance } from '../../../../src/testing/index.js';

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { CollabError } from '../../../../src/core/errors.js';
 import type { HttpLogEntry } from '../../../../src/core/logger.js';
 import { BASE, expectCall, liveblocksCollab, MANAGEMENT_TOKEN, PROJECT_ID, rejection, SECRET, useNock } from './helpers.js';

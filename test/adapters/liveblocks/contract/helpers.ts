@@ -4,8 +4,8 @@
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { type Collab, createCollab, registerAdapter } from '../../../../src/core/container.js';
-import type { LiveblocksConfig } from '../../../../src/core/config.js';
+import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
+import type { LiveblocksConfig } from '../../../../src/index.js';
 
 registerAdapter('liveblocks', async () => (await import('../../../../src/adapters/liveblocks/index.js')).liveblocksAdapter);
 

@@ -3,7 +3,7 @@
  * management webhook), bearer = the management token, never the secret key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { signStandardWebhook } from '../../../../src/core/webhooks/index.js';
 import { assertSent, expectCall, liveblocksCollab, MANAGEMENT_TOKEN, PROJECT_ID, SECRET, useNock } from './helpers.js';
 

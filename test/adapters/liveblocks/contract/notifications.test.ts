@@ -4,7 +4,7 @@ import nock from 'nock';
  * examples from the Python SDK README).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { assertSent, expectCall, liveblocksCollab, useNock } from './helpers.js';
 
 useNock();

@@ -3,7 +3,7 @@
  * example; vendors/liveblocks.md section 4.2 setPresence / broadcastEvent).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { assertSent, expectCall, liveblocksCollab, useNock } from './helpers.js';
 
 useNock();

@@ -3,7 +3,7 @@
  * (shared/seeds/liveblocks-rest-api-v2-endpoints.txt) and vendors/liveblocks.md section 3.1.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { assertSent, expectCall, liveblocksCollab, useNock } from './helpers.js';
 
 useNock();

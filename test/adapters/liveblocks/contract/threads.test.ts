@@ -3,7 +3,7 @@
  * and 4.2; ids and the body example from the Python SDK README).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import type { CommentBody } from '../../../../src/core/model/body.js';
 import { assertSent, expectCall, liveblocksCollab, rejection, useNock } from './helpers.js';
 

@@ -7,23 +7,14 @@ import { objectToQuery, stringifyCommentBody } from '@liveblocks/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { liveblocksCapabilities, liveblocksCapabilityVariants } from '../../../../src/adapters/liveblocks/capabilities.js';
-import {
-  decodeThreadCursor,
-  fromLbEvents,
-  fromWireBody,
-  levelOf,
-  pageThreads,
-  permissionsOf,
-  quoteQueryValue,
-  threadQuery,
-  legacyMetadataParams,
-  tokenExpiry,
-  toLbEvents,
-  toWireBody,
-} from '../../../../src/adapters/liveblocks/mappers.js';
+import { fromWireBody, toWireBody } from '../../../../src/adapters/liveblocks/mappers/bodies.js';
+import { levelOf, permissionsOf, quoteQueryValue, threadQuery, legacyMetadataParams } from '../../../../src/adapters/liveblocks/mappers/rooms.js';
+import { decodeThreadCursor, pageThreads } from '../../../../src/adapters/liveblocks/mappers/threads.js';
+import { fromLbEvents, toLbEvents } from '../../../../src/adapters/liveblocks/mappers/webhook-subscriptions.js';
 import type { LbThread } from '../../../../src/adapters/liveblocks/schemas.js';
 import { CAPABILITY_KEYS } from '../../../../src/core/capabilities.js';
 import { toText } from '../../../../src/core/body/index.js';
+import { jwtExpiry } from '../../../../src/core/jwt.js';
 import type { CommentBody, CommentInline } from '../../../../src/core/model/body.js';
 import { COLLAB_EVENT_TYPES } from '../../../../src/core/model/event.js';
 
@@ -149,12 +140,12 @@ describe('access levels and tokens', () => {
     expect(levelOf(['comments:write'])).toBeUndefined();
   });
 
-  it('reads exp from a JWT, and nothing from anything else', () => {
+  it('reads exp from a JWT, and nothing from anything else', async () => {
     const jwt = (claims: unknown) => `x.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.y`;
-    expect(tokenExpiry(jwt({ exp: 1_900_000_000 }))).toEqual(new Date(1_900_000_000_000));
-    expect(tokenExpiry(jwt({ iat: 1 }))).toBeUndefined();
-    expect(tokenExpiry('opaque-token')).toBeUndefined();
-    expect(tokenExpiry('a.%%%.b')).toBeUndefined();
+    expect(await jwtExpiry(jwt({ exp: 1_900_000_000 }))).toEqual(new Date(1_900_000_000_000));
+    expect(await jwtExpiry(jwt({ iat: 1 }))).toBeUndefined();
+    expect(await jwtExpiry('opaque-token')).toBeUndefined();
+    expect(await jwtExpiry('a.%%%.b')).toBeUndefined();
   });
 });
 

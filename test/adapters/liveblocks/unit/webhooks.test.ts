@@ -8,7 +8,7 @@ import { WebhookHandler } from '@liveblocks/node';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLiveblocksWebhookVerifier, LB_WEBHOOK_EVENT_TYPES } from '../../../../src/adapters/liveblocks/index.js';
-import { type Collab, createCollab, registerAdapter } from '../../../../src/core/container.js';
+import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
 import { ConfigError, WebhookVerificationError } from '../../../../src/core/errors.js';
 import type { CollabEvent, WebhookRequest } from '../../../../src/core/model/event.js';
 import { createInMemoryReplayStore, signStandardWebhook, WEBHOOK_REPLAYED } from '../../../../src/core/webhooks/index.js';

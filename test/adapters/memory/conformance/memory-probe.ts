@@ -1,4 +1,4 @@
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { memoryStoreOf } from '../../../../src/adapters/memory/index.js';
 import type { BroadcastWatcher, ConformanceProbe } from '../../../../src/testing/index.js';
 import { bodyWords } from '../../../../src/testing/helpers.js';

@@ -1,4 +1,4 @@
-import { createCollab, type Collab } from '../../../../src/core/container.js';
+import { createCollab, type Collab } from '../../../../src/collab.js';
 import { describeConformance } from '../../../../src/testing/index.js';
 import { memoryProbe } from './memory-probe.js';
 

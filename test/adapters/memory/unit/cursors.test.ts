@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memory } from '../../../../src/adapters/memory/index.js';
 import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../../src/core/metadata.js';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { ValidationError } from '../../../../src/core/errors.js';
 import { fromText } from '../../../../src/core/body/index.js';
 

@@ -4,13 +4,14 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../../../src/core/errors.js';
 import { ConfigError } from '../../../../src/core/errors.js';
-import { DEFAULT_WEBHOOK_CONCURRENCY, nextRetryDelayMs, STANDARD_WEBHOOK_SCHEDULE_MS } from '../../../../src/core/webhooks/dispatcher.js';
 import {
-  createStandardWebhookVerifier,
-  generateWebhookSecret,
+  DEFAULT_WEBHOOK_CONCURRENCY,
+  nextRetryDelayMs,
+  STANDARD_WEBHOOK_SCHEDULE_MS,
   WebhookDispatcher,
   type DeliveryResult,
-} from '../../../../src/core/webhooks/index.js';
+} from '../../../../src/adapters/memory/dispatcher.js';
+import { createStandardWebhookVerifier, generateWebhookSecret } from '../../../../src/core/webhooks/index.js';
 
 interface Received {
   method: string;

@@ -1,11 +1,10 @@
 import { copyFile, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { memoryAdapter } from '../../../../src/adapters/memory/index.js';
-import { createMemoryModule, type MemoryModuleOptions } from '../../../../src/adapters/memory/module.js';
+import { memoryAdapter, memoryDefinition, type MemoryModuleOptions } from '../../../../src/adapters/memory/definition.js';
 import { type FileSink, nodeFileSystem, type PersistenceFileSystem } from '../../../../src/adapters/memory/persistence/file-system.js';
-import type { MemoryConfig } from '../../../../src/core/config.js';
-import { type Collab, createCollab, registerAdapter } from '../../../../src/core/container.js';
+import type { MemoryConfig } from '../../../../src/index.js';
+import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
 
 /** A fresh temporary directory. */
 export function tempDir(): Promise<string> {
@@ -17,7 +16,7 @@ export function tempDir(): Promise<string> {
  * the registry entry is swapped for the duration of `createCollab` only.
  */
 export async function memoryWith(config: Omit<MemoryConfig, 'provider'>, options: MemoryModuleOptions): Promise<Collab> {
-  registerAdapter('memory', async () => ({ ...memoryAdapter, createModule: (c: never) => createMemoryModule(c, options) }) as never);
+  registerAdapter('memory', memoryDefinition(options) as never);
   try {
     return await createCollab({ ...config, provider: 'memory' });
   } finally {

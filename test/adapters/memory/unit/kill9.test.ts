@@ -5,7 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collab } from '../../../../src/core/container.js';
+import type { Collab } from '../../../../src/collab.js';
 import { memoryWith, tempDir } from './helpers.js';
 
 // Builds the source once (a few seconds) and runs 20 writer processes: about 25 s in all.

@@ -6,7 +6,7 @@ import { Container, inject, injectable } from 'inversify';
 import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AdapterDefinition, bindCollab, ConfigError, createCollab, defineCapabilities, fromText, registerAdapter, TOKENS, type ThreadService } from 'unicollab';
-import { ContainerModule } from 'inversify';
+import { z } from 'zod';
 import { memory, type MemoryEventService, memoryStoreOf } from 'unicollab/memory';
 
 afterEach(() => {
@@ -15,20 +15,39 @@ afterEach(() => {
 
 // A deliberately limited adapter: records calls so tests can prove the guard stops unsupported ones first.
 const limitedCalls: string[] = [];
+class LimitedService {
+  private record(name: string, input: { id?: string }) {
+    limitedCalls.push(name);
+    return Promise.resolve({ id: input.id, metadata: {}, raw: {} });
+  }
+  create(input: { id?: string }) {
+    return this.record('rooms.create', input);
+  }
+  upsert(input: { id?: string }) {
+    return this.record('users.upsert', input);
+  }
+  add(input: { id?: string }) {
+    return this.record('reactions.add', input);
+  }
+}
 const limitedAdapter: AdapterDefinition<never> = {
-  id: 'kabelwerk',
+  specificationVersion: 1,
+  id: 'limited',
+  configSchema: z.object({ provider: z.literal('limited'), url: z.string().url(), apiToken: z.string().min(1) }),
+  env: {},
   capabilities: () => defineCapabilities({ 'users.upsert': 'no', 'reactions.add': 'no' }, { 'users.upsert': 'no user store' }),
-  createModule: () =>
-    new ContainerModule(({ bind }) => {
-      const record = (name: string) => async (input: { id?: string }) => {
-        limitedCalls.push(name);
-        return { id: input.id, metadata: {}, raw: {} };
-      };
-      for (const token of Object.values(TOKENS)) {
-        if (typeof token !== 'symbol' || !String(token.description).endsWith('Service')) continue;
-        bind(token).toConstantValue({ create: record('rooms.create'), upsert: record('users.upsert'), add: record('reactions.add') });
-      }
-    }),
+  services: {
+    rooms: LimitedService,
+    users: LimitedService,
+    threads: LimitedService,
+    comments: LimitedService,
+    reactions: LimitedService,
+    presence: LimitedService,
+    notifications: LimitedService,
+    auth: LimitedService,
+    webhooks: LimitedService,
+    events: LimitedService,
+  },
 };
 
 describe('memory provider specifics', () => {
@@ -165,8 +184,8 @@ describe('dependency injection', () => {
 
   it('fails at start-up listing every missing required capability', async () => {
     await expect(createCollab(undefined, { require: ['threads.create', 'users.upsert'] })).resolves.toBeDefined();
-    registerAdapter('kabelwerk', async () => limitedAdapter);
-    const config = { provider: 'kabelwerk', url: 'https://kw.example.com', apiToken: 't' } as const;
+    registerAdapter('limited', async () => limitedAdapter);
+    const config = { provider: 'limited', url: 'https://kw.example.com', apiToken: 't' } as const;
     const err = await createCollab(config, { require: ['threads.create', 'users.upsert', 'reactions.add'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toContain('users.upsert (no user store), reactions.add');
@@ -174,10 +193,10 @@ describe('dependency injection', () => {
   });
 
   it('guards unsupported methods of a real container before the adapter runs', async () => {
-    registerAdapter('kabelwerk', async () => limitedAdapter);
-    const collab = await createCollab({ provider: 'kabelwerk', url: 'https://kw.example.com', apiToken: 't' });
+    registerAdapter('limited', async () => limitedAdapter);
+    const collab = await createCollab({ provider: 'limited', url: 'https://kw.example.com', apiToken: 't' });
     expect(collab.capabilities['users.upsert']).toBe('no');
-    await expect(collab.users.upsert({ id: 'x' })).rejects.toMatchObject({ code: 'unsupported_feature', feature: 'users.upsert', provider: 'kabelwerk' });
+    await expect(collab.users.upsert({ id: 'x' })).rejects.toMatchObject({ code: 'unsupported_feature', feature: 'users.upsert', provider: 'limited' });
     expect(limitedCalls).toEqual([]);
     await expect(collab.rooms.create({ id: 'r' })).resolves.toMatchObject({ id: 'r' });
     expect(limitedCalls).toEqual(['rooms.create']);

@@ -3,7 +3,7 @@
  * fault-injecting proxy. Rows are described in fault-matrix.ts; this file only says how Velt is seeded,
  * counted and routed (every Velt call is a `POST /v2/...`).
  */
-import { type Collab, createCollab } from '../../../../src/core/container.js';
+import { type Collab, createCollab } from '../../../../src/collab.js';
 import { startVeltEmulator } from '../emulator/server.js';
 import { describeFaultMatrix, type MatrixHttp, textBody } from '../../../adversarial/fault-matrix.js';
 

@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
-import { type Collab, createCollab, registerAdapter } from '../../../../src/core/container.js';
+import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
 import { type BroadcastWatcher, type ConformanceProbe, describeConformance } from '../../../../src/testing/index.js';
 import { startVeltEmulator, type VeltEmulator } from '../emulator/server.js';
+import { veltAdapter } from '../../../../src/adapters/velt/definition.js';
 
 const API_KEY = 'velt_conformance_api_key_7f3a9c';
 const AUTH_TOKEN = 'velt_conformance_auth_token_b81c4e';
@@ -110,11 +111,8 @@ describeConformance({
   probe: veltProbe(() => advanced, ORG),
   secrets: [API_KEY, AUTH_TOKEN, WEBHOOK_SECRET],
   settleMs: 3000,
-  skip: {
-    'notifications.thread-reply':
-      'Velt notifies only from /commentannotations/add with triggerNotification; replies added through REST (/commentannotations/comments/add) notify nobody (velt.md §7.8, §15.7)',
-    'rooms.access': 'Velt has no read-only default access (the check asks for default: "read"); rooms.access is partial: write = public, none = restricted',
-  },
+  // The vendor's own limits, declared once in the adapter definition.
+  skip: { ...veltAdapter.conformance?.skip },
 });
 
 const BASIC_TOKEN = 'velt-conformance-basic-token-3c9d';
@@ -141,8 +139,5 @@ describeConformance({
   // With createMissing, a thread in a missing room creates the room: the threads group's
   // "create in a missing room is NotFoundError" check does not apply, so threads run in the first suite.
   only: ['capabilities', 'rooms', 'users', 'notifications', 'auth', 'events', 'webhooks', 'errors'],
-  skip: {
-    'notifications.thread-reply': 'Velt notifies only from /commentannotations/add with triggerNotification (velt.md §7.8, §15.7)',
-    'rooms.access': 'Velt has no read-only default access; rooms.access is partial',
-  },
+  skip: { ...veltAdapter.conformance?.skip },
 });

@@ -7,8 +7,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../../../src/cli/demo.js';
 import { Printer } from '../../../../src/cli/output.js';
-import { loadConfigFromEnv } from '../../../../src/core/config.js';
-import { registerAdapter } from '../../../../src/core/container.js';
+import { loadConfigFromEnv } from '../../../../src/index.js';
+import { registerAdapter } from '../../../../src/collab.js';
 import { startVeltEmulator, type VeltEmulator } from '../emulator/server.js';
 
 registerAdapter('velt', async () => (await import('../../../../src/adapters/velt/index.js')).veltAdapter);

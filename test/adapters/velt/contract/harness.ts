@@ -5,8 +5,8 @@
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { type Collab, createCollab, registerAdapter } from '../../../../src/core/container.js';
-import type { VeltConfig } from '../../../../src/core/config.js';
+import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
+import type { VeltConfig } from '../../../../src/index.js';
 
 /** Velt's API origin (the adapter's default base URL). */
 export const BASE = 'https://api.velt.dev';

@@ -1,5 +1,6 @@
 /** Contract: threads = comment annotations, comments = their messages (vendors/velt.md §7), from the literal examples. */
 import { describe, expect, it } from 'vitest';
+import { VELT_PLACEHOLDER } from '../../../../src/adapters/velt/mappers/placeholder.js';
 import { fromHtml, normalizeBody } from '../../../../src/core/body/index.js';
 import { ConflictError, NotFoundError, PermissionError, UnsupportedFeatureError, ValidationError } from '../../../../src/core/errors.js';
 import type { CommentBody } from '../../../../src/core/model/body.js';
@@ -104,7 +105,7 @@ describe('threads.create -> POST /v2/commentannotations/add (§7.3)', () => {
     });
     expect(comment!.commentHtml).toMatch(/^<p>Hey.*\{\{user_sarah_chen\}\}, can you review this color scheme\?<\/p>$/);
     // The HTML reads back as the same body (mention and all).
-    expect(normalizeBody(fromHtml(comment!.commentHtml as string))).toEqual(normalizeBody(MENTION_BODY));
+    expect(normalizeBody(fromHtml(comment!.commentHtml as string, { placeholders: VELT_PLACEHOLDER }))).toEqual(normalizeBody(MENTION_BODY));
     expect(dataOf(1)).toEqual({ organizationId: ORG, documentId: 'design-mockup-v2', annotationIds: ['-O0mpUziLcBwzREvZKs6'] });
     expect(thread.id).toBe('-O0mpUziLcBwzREvZKs6');
     expect(thread.roomId).toBe('design-mockup-v2');

@@ -3,28 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeBody } from '../../../../src/core/body/index.js';
 import { ValidationError } from '../../../../src/core/errors.js';
+import { applyMetadataPatch, matchesMetadata } from '../../../../src/core/metadata.js';
+import { jwtExpiry } from '../../../../src/core/jwt.js';
 import type { CommentBody, CommentInline } from '../../../../src/core/model/body.js';
-import {
-  accessTypeOf,
-  applyMetadataPatch,
-  decodeCursor,
-  encodeCursor,
-  fromVeltBody,
-  isResolved,
-  jwtExpiry,
-  matchesMetadata,
-  metadataDiff,
-  parseCommentId,
-  patchedContext,
-  pickMetadata,
-  roomAccessOf,
-  toNotification,
-  toReactions,
-  tokenResources,
-  toUser,
-  toVeltBody,
-  USER_RESERVED_KEYS,
-} from '../../../../src/adapters/velt/mappers.js';
+import { tokenResources } from '../../../../src/adapters/velt/mappers/auth.js';
+import { fromVeltBody, toVeltBody } from '../../../../src/adapters/velt/mappers/bodies.js';
+import { decodeCursor, encodeCursor } from '../../../../src/adapters/velt/mappers/cursors.js';
+import { metadataDiff, pickMetadata, USER_RESERVED_KEYS } from '../../../../src/adapters/velt/mappers/metadata.js';
+import { toNotification } from '../../../../src/adapters/velt/mappers/notifications.js';
+import { accessTypeOf, roomAccessOf } from '../../../../src/adapters/velt/mappers/rooms.js';
+import { isResolved, parseCommentId, patchedContext, toReactions } from '../../../../src/adapters/velt/mappers/threads.js';
+import { toUser } from '../../../../src/adapters/velt/mappers/users.js';
 
 const RICH: CommentBody = {
   version: 1,
@@ -233,11 +222,11 @@ describe('auth resources (§11.1)', () => {
     });
   });
 
-  it('reads a JWT exp without verifying, and nothing from a non-JWT', () => {
+  it('reads a JWT exp without verifying, and nothing from a non-JWT', async () => {
     const token = `e30.${Buffer.from(JSON.stringify({ exp: 1700000000 })).toString('base64url')}.sig`;
-    expect(jwtExpiry(token)).toEqual(new Date(1700000000 * 1000));
-    expect(jwtExpiry('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...')).toBeUndefined();
-    expect(jwtExpiry('opaque')).toBeUndefined();
+    expect(await jwtExpiry(token)).toEqual(new Date(1700000000 * 1000));
+    expect(await jwtExpiry('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...')).toBeUndefined();
+    expect(await jwtExpiry('opaque')).toBeUndefined();
   });
 });
 

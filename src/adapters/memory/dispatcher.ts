@@ -1,9 +1,53 @@
 import type { KeyObject } from 'node:crypto';
-import { ConfigError, ValidationError } from '../errors.js';
-import type { CollabLogger } from '../logger.js';
-import { redact, redactText } from '../redact.js';
-import { computeSignature, decodeWebhookSecret, newWebhookMessageId } from './standard.js';
-import type { DeliveryResult, WebhookDeliveryInput, WebhookDispatcherOptions } from './types.js';
+import { scheduledBackoffMs } from '../../core/backoff.js';
+import { ConfigError, ValidationError } from '../../core/errors.js';
+import type { CollabLogger } from '../../core/logger.js';
+import { redact, redactText } from '../../core/redact.js';
+import { computeSignature, decodeWebhookSecret, newWebhookMessageId } from '../../core/webhooks/standard.js';
+
+/** Constructor options of `WebhookDispatcher`. */
+export interface WebhookDispatcherOptions {
+  /** Retries after the first attempt (default 3, so at most 4 attempts). */
+  retries?: number;
+  /** Delay before the first retry in ms; doubles on each retry, with ±20% jitter (default 200). */
+  backoffMs?: number;
+  /** Upper bound of one backoff delay in ms (default 30 000). */
+  maxBackoffMs?: number;
+  /** Timeout of one attempt in ms (default 5000). */
+  timeoutMs?: number;
+  /** The fetch implementation (default: the global `fetch`). */
+  fetch?: typeof fetch;
+  /** Receives a redacted warning for each failed attempt and for each delivery given up. */
+  logger?: CollabLogger;
+  /** `user-agent` header sent with each delivery (default `unicollab-webhooks`). */
+  userAgent?: string;
+}
+
+/** One delivery for `WebhookDispatcher#deliver`. */
+export interface WebhookDeliveryInput {
+  /** The subscriber endpoint (http or https). Credentials in it (`https://user:pass@host`) are sent as Basic auth. */
+  url: string;
+  /** The subscription's signing secret (`whsec_...`). */
+  secret: string;
+  /** The event; sent as `JSON.stringify(payload)`, the same bytes on every attempt. */
+  payload: unknown;
+  /** The `webhook-id` (default: a new `msg_...` id). Kept across retries so the receiver can dedupe. */
+  id?: string;
+}
+
+/** The outcome of `WebhookDispatcher#deliver`. Delivery failures are reported here, never thrown. */
+export interface DeliveryResult {
+  /** True when an attempt got a 2xx answer. */
+  delivered: boolean;
+  /** Attempts made (0 when the dispatcher was already closed). */
+  attempts: number;
+  /** The `webhook-id` that was sent. */
+  id: string;
+  /** HTTP status of the last attempt, when one answered. */
+  status?: number;
+  /** Why the last attempt failed (`HTTP 500`, `timed out after 5000 ms`, `network error: ECONNREFUSED`, `dispatcher closed`). */
+  error?: string;
+}
 
 /**
  * The retry schedule of Standard Webhooks senders (Svix): the delay before each attempt, relative
@@ -52,10 +96,7 @@ export interface WebhookAttemptResult {
  * that failed together do not all come back at once; `undefined` when the schedule is used up.
  */
 export function nextRetryDelayMs(schedule: readonly number[], attemptsMade: number, maxMs = Number.POSITIVE_INFINITY): number | undefined {
-  const base = schedule[attemptsMade];
-  if (base === undefined) return undefined;
-  if (base === 0) return 0;
-  return Math.round(Math.min(maxMs, base * (0.8 + 0.4 * Math.random())));
+  return scheduledBackoffMs(schedule, attemptsMade, maxMs);
 }
 
 /** Outcome of one HTTP attempt. */

@@ -2,6 +2,7 @@
  * Velt's `{{userId}}` mention placeholders (in `commentText` and `commentHtml`).
  * @module
  */
+import type { MentionToken } from '../../../core/body/mention-syntax.js';
 
 /** Longest id accepted between the braces. @internal */
 export const MAX_PLACEHOLDER_ID = 256;
@@ -37,3 +38,14 @@ export function isPlaceholderId(id: string): boolean {
   for (let j = 0; j < id.length; j++) if (isForbidden(id.charCodeAt(j))) return false;
   return true;
 }
+
+/**
+ * Velt's `{{userId}}` placeholder as a body mention token: the id between the braces is 1-256
+ * characters with no whitespace and none of `{ } < > & " '`; other ids cannot be written as one.
+ */
+export const VELT_PLACEHOLDER: MentionToken = Object.freeze({
+  lead: '{',
+  match: matchPlaceholder,
+  userId: (s: string, i: number, e: number) => s.slice(i + 2, e - 2),
+  write: (userId: string) => (isPlaceholderId(userId) ? '{{' + userId + '}}' : undefined),
+});

@@ -2,6 +2,7 @@
  * Literal display strings that stand for mentions (Velt's `taggedUserContacts[].text`, e.g. `"@Jim Halpert"`).
  * @module
  */
+import type { MentionScanner } from '../../../core/body/mention-syntax.js';
 
 /**
  * A literal string that, wherever it occurs in text, stands for a mention of `userId`.
@@ -71,4 +72,13 @@ export function splitMentionTexts(
     pos = bestIdx + entry.text.length;
   }
   if (end > pos) onText(pos, end);
+}
+
+/**
+ * A body mention scanner for Velt's tagged-contact texts: wherever one of `list`'s texts occurs
+ * (leftmost, longest first), it is a mention of that entry's user. Entries with an empty id or text are ignored.
+ */
+export function mentionTextScanner(list: readonly MentionText[] | undefined): MentionScanner {
+  const entries = prepareMentionTexts(list);
+  return (s, start, end, onText, onMention) => splitMentionTexts(s, start, end, entries, onText, onMention);
 }

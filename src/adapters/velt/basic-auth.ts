@@ -4,10 +4,17 @@
  * as `{"encodedPayload":"<base64 of JSON>"}` (vendors/velt.md 12.1).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ConfigError, type CollabErrorInit, WebhookVerificationError } from '../errors.js';
-import type { WebhookRequest } from '../model/event.js';
-import { readHeader } from './headers.js';
-import type { BasicAuthWebhookVerifyOptions } from './types.js';
+import { ConfigError, type CollabErrorInit, WebhookVerificationError } from '../../core/errors.js';
+import type { WebhookRequest } from '../../core/model/event.js';
+import { readHeader } from '../../core/webhooks/headers.js';
+
+/** Options of {@link verifyBasicAuthWebhook}. */
+export interface BasicAuthWebhookVerifyOptions {
+  /** The workspace `authToken` configured in Velt; it arrives as `Authorization: Basic <authToken>`. */
+  token: string;
+  /** Provider id put on the errors (default `velt`). */
+  provider?: string;
+}
 
 /** Strict base64 (standard or url-safe alphabet, optional padding). */
 const BASE64_RE = /^[A-Za-z0-9+/_-]*={0,2}$/;

@@ -1,0 +1,51 @@
+/**
+ * The only list of adapters. Each entry holds the adapter's light config spec (zod and core only),
+ * so configs of every provider parse without loading any adapter, and a lazy `load` so an app
+ * bundles only the adapter it uses. A meta-test checks every folder with a `config.ts` is listed.
+ */
+import type { z } from 'zod';
+import type { AdapterConfigSpec, AdapterDefinition } from '../core/adapter.js';
+import { ConfigError } from '../core/errors.js';
+import { registerSecretShapes } from '../core/redact.js';
+import { kabelwerkConfig } from './kabelwerk/config.js';
+import { liveblocksConfig } from './liveblocks/config.js';
+import { memoryConfig } from './memory/config.js';
+import { veltConfig } from './velt/config.js';
+
+/** One registry line: the config spec and the loader of the definition. */
+export interface RegistryEntry<Spec extends AdapterConfigSpec = AdapterConfigSpec> {
+  /** The adapter's config spec. */
+  readonly config: Spec;
+  /** Imports the adapter; `ConfigError` when it is not part of this version. */
+  readonly load: () => Promise<AdapterDefinition<never>>;
+}
+
+function notShipped(id: string): () => Promise<never> {
+  return () => Promise.reject(new ConfigError(`The ${id} adapter is not part of this version of unicollab`, { field: 'provider', envVar: 'COLLAB_PROVIDER', provider: id }));
+}
+
+/** The shipped adapters, by provider id (the order is the order of `PROVIDER_IDS`). */
+export const ADAPTERS = {
+  memory: { config: memoryConfig, load: async () => (await import('./memory/index.js')).memoryAdapter as AdapterDefinition<never> },
+  liveblocks: { config: liveblocksConfig, load: async () => (await import('./liveblocks/index.js')).liveblocksAdapter as AdapterDefinition<never> },
+  velt: { config: veltConfig, load: async () => (await import('./velt/index.js')).veltAdapter as AdapterDefinition<never> },
+  // The config is known (so env loading and errors name its variables), the adapter not yet.
+  kabelwerk: { config: kabelwerkConfig, load: notShipped('kabelwerk') },
+} as const satisfies Record<string, RegistryEntry>;
+
+// Secret shapes of every known vendor are redacted from the moment the registry is loaded, so an
+// error raised before (or without) loading an adapter cannot echo that vendor's credentials.
+for (const { config } of Object.values(ADAPTERS)) {
+  registerSecretShapes({ ...('secretHeaders' in config ? { headers: config.secretHeaders } : {}), ...('secretPatterns' in config ? { patterns: config.secretPatterns } : {}) });
+}
+
+type Shipped = typeof ADAPTERS;
+
+/** Provider ids of the registry. */
+export type ProviderId = keyof Shipped;
+/** Every provider id the registry knows of. */
+export const PROVIDER_IDS = Object.keys(ADAPTERS) as ProviderId[];
+/** The config (input) of one registered provider. */
+export type ConfigOf<Id extends ProviderId> = z.input<Shipped[Id]['config']['configSchema']>;
+/** Any registered provider's config, discriminated on `provider`. */
+export type CollabConfig = { [Id in ProviderId]: ConfigOf<Id> }[ProviderId];
