@@ -77,8 +77,8 @@ function capabilityCheck(rule: Rule | undefined, provider: string, declaration: 
  * checks, before the adapter runs (so before any I/O): its capability (`UnsupportedFeatureError`), its
  * options (`ValidationError` for a bad `signal`/`tenantId`, `AbortedError` for a signal that has
  * already aborted), then its arguments against the core schemas (`ValidationError` naming the field).
- * The caller's own arguments go on to the adapter, not the parsed copies, so behaviour is unchanged for
- * valid input. `iterate` reports a failure from its first `next()`, and stops with `AbortedError` when
+ * The adapter receives the parsed arguments (see `validateArguments`), so it only maps: core validates
+ * once for every provider, and an adapter checks only what is specific to its vendor. `iterate` reports a failure from its first `next()`, and stops with `AbortedError` when
  * the caller's signal aborts part-way, on every provider. Other members pass through.
  */
 export function guardService<T extends object>(group: string, service: T, provider: string, declaration: CapabilityDeclaration): T {
@@ -93,15 +93,16 @@ export function guardService<T extends object>(group: string, service: T, provid
     const shape = shapes[method];
     const context = { operation: `${group}.${method}`, provider };
     overrides.set(method, (...args: unknown[]) => {
+      let input = args;
       try {
         checkCapability?.(args);
-        if (shape) validateArguments(shape, args, context);
+        if (shape) input = validateArguments(shape, args, context);
       } catch (err) {
         // Validation throws only CollabErrors; anything else is a bug there, still reported as one.
         const failure = CollabError.is(err) ? err : new ValidationError('input', 'could not be validated', { ...context, cause: err });
         return method === 'iterate' ? failingIterable(failure) : Promise.reject(failure);
       }
-      const result = fn.apply(service, args);
+      const result = fn.apply(service, input);
       return method === 'iterate' && shape ? abortable(result as AsyncIterable<unknown>, signalOf(args[shape.args.length]), context) : result;
     });
   }

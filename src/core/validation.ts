@@ -76,16 +76,20 @@ export function validateCallOptions(options: unknown, context: ValidationContext
 
 /**
  * Validates a call against its method's shape (`METHOD_ARGUMENTS`): the options first (so a call
- * whose signal has aborted never starts, whatever its arguments), then every argument. The arguments
- * themselves are left untouched: the caller's values go on to the adapter. Throws `ValidationError`
- * naming the first bad field, or `AbortedError` for a signal that has aborted.
+ * whose signal has aborted never starts, whatever its arguments), then every argument. Returns the
+ * arguments the adapter receives: each `value` argument replaced by its parsed copy (so the adapter
+ * sees exactly what the core schema accepted, never a caller's getter or Proxy), ids, opaque
+ * arguments and the options as given. Throws `ValidationError` naming the first bad field, or
+ * `AbortedError` for a signal that has aborted.
  */
-export function validateArguments(shape: MethodShape, args: readonly unknown[], context: ValidationContext = {}): void {
+export function validateArguments(shape: MethodShape, args: readonly unknown[], context: ValidationContext = {}): unknown[] {
   if (shape.options) validateCallOptions(args[shape.args.length], context);
+  const parsed = [...args];
   for (let i = 0; i < shape.args.length; i++) {
     const arg = shape.args[i]!;
     const value = args[i];
     if (arg.kind === 'id') validateId(value, arg.field, context.operation, context.provider);
-    else if (arg.kind === 'value' && !(arg.optional && value === undefined)) parse(arg.schema, value, arg.root, arg.field, context);
+    else if (arg.kind === 'value' && !(arg.optional && value === undefined)) parsed[i] = parse(arg.schema, value, arg.root, arg.field, context);
   }
+  return parsed;
 }

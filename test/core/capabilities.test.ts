@@ -134,18 +134,36 @@ describe('guardService validation', () => {
     expect(calls).toEqual([]);
   });
 
-  it('passes valid calls through with the caller\'s own argument objects, not parsed copies', async () => {
+  it('passes valid calls on with the parsed arguments: value arguments are parsed copies, ids and options as given', async () => {
     const { svc, calls } = recorder();
     const rooms = guard(svc);
     const input = { id: 'r.1', metadata: { a: 'b' }, unknownExtra: 1 };
     const options = { tenantId: 't1' };
     await expect(rooms.create(input, options)).resolves.toBe('ok');
     expect(calls).toHaveLength(1);
-    expect(calls[0]![1]).toBe(input);
+    // The adapter maps what core accepted: a copy without the unknown key, never the caller's object.
+    expect(calls[0]![1]).not.toBe(input);
+    expect(calls[0]![1]).toEqual({ id: 'r.1', metadata: { a: 'b' } });
     expect(calls[0]![2]).toBe(options);
     await rooms.get('...');
     await rooms.get('a..b');
     expect(calls.map((c) => c[1]).slice(1)).toEqual(['...', 'a..b']);
+  });
+
+  it('reads a getter of the input once: the adapter cannot see a value other than the one validated', async () => {
+    const { svc, calls } = recorder();
+    const rooms = guard(svc);
+    let reads = 0;
+    const input = {
+      get id() {
+        reads++;
+        // A hostile input that validates as one id and would be read by the adapter as another.
+        return reads === 1 ? 'r.ok' : '../admin';
+      },
+    };
+    await expect(rooms.create(input)).resolves.toBe('ok');
+    expect((calls[0]![1] as { id: string }).id).toBe('r.ok');
+    expect(reads).toBe(1);
   });
 
   it('rejects bad input objects against the core schemas, naming the nested field', async () => {
