@@ -16,7 +16,7 @@ export { liveblocksAdapter } from './definition.js';
 export { LiveblocksConfigSchema, liveblocksConfig, type LiveblocksConfig } from './config.js';
 export { LiveblocksClient, DEFAULT_BASE_URL, type ParsedLiveblocksConfig } from './client.js';
 export { liveblocksCapabilities, liveblocksCapabilityVariants } from './capabilities.js';
-export { createLiveblocksWebhookVerifier, toCollabEvent as toLiveblocksCollabEvent, LB_EVENT_TO_COLLAB, type LiveblocksWebhookVerifierOptions } from './webhooks.js';
+export { createLiveblocksWebhookVerifier, toCollabEvent as toLiveblocksCollabEvent, LB_EVENT_TO_COLLAB, type LiveblocksWebhookVerifierOptions } from './webhook-events.js';
 export { toCollabError as mapLiveblocksError } from './errors.js';
 export { fromWireBody, toWireBody } from './mappers/bodies.js';
 export { ROOM_NAME_KEY } from './mappers/rooms.js';

@@ -4,7 +4,7 @@
  */
 import type { CollabEventType, WebhookSubscription } from '../../../core/model/event.js';
 import type { LbManagementWebhook, LbWebhookEventType } from '../schemas.js';
-import { LB_EVENT_TO_COLLAB } from '../webhooks.js';
+import { LB_EVENT_TO_COLLAB } from '../webhook-events.js';
 
 /** The Liveblocks event types a core event type subscribes to (reverse of `LB_EVENT_TO_COLLAB`). */
 export const COLLAB_EVENT_TO_LB: ReadonlyMap<CollabEventType, readonly LbWebhookEventType[]> = (() => {

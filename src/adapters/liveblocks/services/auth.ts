@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { ValidationError } from '../../../core/errors.js';
-import { type IssuedToken, type IssueTokenInput, IssueTokenInputSchema } from '../../../core/model/auth.js';
+import type { IssuedToken, IssueTokenInput } from '../../../core/model/auth.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { AuthService } from '../../../core/services/auth.js';
 import { jwtExpiry } from '../../../core/jwt.js';
@@ -29,25 +29,23 @@ export class LiveblocksAuthService implements AuthService {
 
   async issueToken(input: IssueTokenInput, options?: CallOptions): Promise<IssuedToken> {
     const op = 'auth.issueToken';
-    this.ctx.assert(op);
-    const data = this.ctx.validate(IssueTokenInputSchema, input, '', op);
     const organizationId = this.ctx.tenantOf(options);
     let token: string;
-    if ((data.mode ?? this.defaultMode) === 'id') {
-      if (data.rooms !== undefined && Object.keys(data.rooms).length > 0) {
+    if ((input.mode ?? this.defaultMode) === 'id') {
+      if (input.rooms !== undefined && Object.keys(input.rooms).length > 0) {
         throw new ValidationError('rooms', 'ID tokens carry no permissions: grant room access with rooms.create/update (access.users, access.groups)', {
           provider: this.ctx.provider,
           operation: op,
         });
       }
-      const body: LbIdentifyBody = { userId: data.userId };
-      if (data.groupIds !== undefined) body.groupIds = data.groupIds;
-      if (data.userInfo !== undefined) body.userInfo = data.userInfo;
+      const body: LbIdentifyBody = { userId: input.userId };
+      if (input.groupIds !== undefined) body.groupIds = input.groupIds;
+      if (input.userInfo !== undefined) body.userInfo = input.userInfo;
       if (organizationId !== undefined) body.organizationId = organizationId;
       token = (await this.ctx.client.identifyUser(body, options?.signal)).token;
     } else {
-      const body: LbAuthorizeBody = { userId: data.userId, permissions: tokenPermissions(data.rooms, op) };
-      if (data.userInfo !== undefined) body.userInfo = data.userInfo;
+      const body: LbAuthorizeBody = { userId: input.userId, permissions: tokenPermissions(input.rooms, op) };
+      if (input.userInfo !== undefined) body.userInfo = input.userInfo;
       if (organizationId !== undefined) body.organizationId = organizationId;
       token = (await this.ctx.client.authorizeUser(body, options?.signal)).token;
     }

@@ -1,15 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { CollabError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
-import {
-  type Comment,
-  type CreateCommentInput,
-  CreateCommentInputSchema,
-  type EditCommentInput,
-  EditCommentInputSchema,
-  type ReactionInput,
-  ReactionInputSchema,
-} from '../../../core/model/comment.js';
+import type { Comment, CreateCommentInput, EditCommentInput, ReactionInput } from '../../../core/model/comment.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
 import { toWireBody } from '../mappers/bodies.js';
 import { toComment, toWireThreadMetadata } from '../mappers/threads.js';
@@ -23,14 +15,12 @@ export class LiveblocksCommentService implements CommentService {
   /** Adds a reply (`POST .../comments`). */
   async create(input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
     const op = 'comments.create';
-    this.ctx.assert(op);
-    const data = this.ctx.validate(CreateCommentInputSchema, input, '', op);
     const body: { userId: string; body: ReturnType<typeof toWireBody>; metadata?: Record<string, string | number | boolean> } = {
-      userId: data.authorId,
-      body: toWireBody(data.body),
+      userId: input.authorId,
+      body: toWireBody(input.body),
     };
-    if (data.metadata !== undefined) body.metadata = toWireThreadMetadata(data.metadata, 'metadata', op);
-    return toComment(await this.ctx.client.createComment(data.roomId, data.threadId, body, options?.signal));
+    if (input.metadata !== undefined) body.metadata = toWireThreadMetadata(input.metadata, 'metadata', op);
+    return toComment(await this.ctx.client.createComment(input.roomId, input.threadId, body, options?.signal));
   }
 
   /**
@@ -38,39 +28,17 @@ export class LiveblocksCommentService implements CommentService {
    * (`NotFoundError`); in `threads.get` a deleted comment stays listed with `deletedAt` and an empty body.
    */
   async get(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<Comment> {
-    const op = 'comments.get';
-    this.ctx.assert(op);
-    const c = await this.ctx.client.getComment(
-      this.ctx.id(roomId, 'roomId', op),
-      this.ctx.id(threadId, 'threadId', op),
-      this.ctx.id(commentId, 'commentId', op),
-      op,
-      options?.signal,
-    );
-    return toComment(c);
+    return toComment(await this.ctx.client.getComment(roomId, threadId, commentId, 'comments.get', options?.signal));
   }
 
   /** Replaces a comment's body (`POST .../comments/{id}`); Liveblocks sets `editedAt`. */
   async edit(roomId: string, threadId: string, commentId: string, input: EditCommentInput, options?: CallOptions): Promise<Comment> {
-    const op = 'comments.edit';
-    this.ctx.assert(op);
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
-    this.ctx.id(commentId, 'commentId', op);
-    const { body } = this.ctx.validate(EditCommentInputSchema, input, 'input', op);
-    return toComment(await this.ctx.client.editComment(roomId, threadId, commentId, toWireBody(body), options?.signal));
+    return toComment(await this.ctx.client.editComment(roomId, threadId, commentId, toWireBody(input.body), options?.signal));
   }
 
   /** Deletes a comment (`DELETE .../comments/{id}`); deleting the last one deletes the thread (Liveblocks' rule). */
   async delete(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<void> {
-    const op = 'comments.delete';
-    this.ctx.assert(op);
-    await this.ctx.client.deleteComment(
-      this.ctx.id(roomId, 'roomId', op),
-      this.ctx.id(threadId, 'threadId', op),
-      this.ctx.id(commentId, 'commentId', op),
-      options?.signal,
-    );
+    await this.ctx.client.deleteComment(roomId, threadId, commentId, options?.signal);
   }
 }
 
@@ -94,8 +62,7 @@ export class LiveblocksReactionService implements ReactionService {
   }
 
   private async react(op: 'reactions.add' | 'reactions.remove', input: ReactionInput, add: boolean, options?: CallOptions): Promise<Comment> {
-    this.ctx.assert(op);
-    const { roomId, threadId, commentId, userId, emoji } = this.ctx.validate(ReactionInputSchema, input, '', op);
+    const { roomId, threadId, commentId, userId, emoji } = input;
     const signal = options?.signal;
     try {
       await this.ctx.client.reaction(roomId, threadId, commentId, add, userId, emoji, signal);

@@ -1,5 +1,4 @@
 import { inject, injectable } from 'inversify';
-import { ValidationError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { EventService } from '../../../core/services/events.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
@@ -11,12 +10,6 @@ export class LiveblocksEventService implements EventService {
 
   /** Broadcasts any JSON value (at most 1 MB, Liveblocks' limit) to everyone connected to the room. */
   async broadcast(roomId: string, payload: unknown, options?: CallOptions): Promise<void> {
-    const op = 'events.broadcast';
-    this.ctx.assert(op);
-    this.ctx.id(roomId, 'roomId', op);
-    if (payload === undefined || typeof payload === 'function' || typeof payload === 'symbol' || typeof payload === 'bigint') {
-      throw new ValidationError('payload', 'must be a JSON value', { provider: this.ctx.provider, operation: op });
-    }
     await this.ctx.client.broadcastEvent(roomId, payload, options?.signal);
   }
 }

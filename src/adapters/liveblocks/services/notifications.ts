@@ -1,12 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { CallOptions, Page } from '../../../core/model/common.js';
-import {
-  type Notification,
-  type NotificationListQuery,
-  NotificationListQuerySchema,
-  type TriggerNotificationInput,
-  TriggerNotificationInputSchema,
-} from '../../../core/model/notification.js';
+import type { Notification, NotificationListQuery, TriggerNotificationInput } from '../../../core/model/notification.js';
 import type { NotificationService } from '../../../core/services/notifications.js';
 import type { LbListNotificationsQuery } from '../client.js';
 import { toNotification } from '../mappers/notifications.js';
@@ -21,7 +15,8 @@ const MAX_PAGE = 50;
  * `$kind` -> `custom` (`customKind` without the `$`). Comment mentions reach the mentioned user as
  * `thread` notifications: that is how Liveblocks notifies them.
  *
- * Beyond the core interface: `get` and `deleteAll`.
+ * Beyond the core interface: `get` and `deleteAll`. The guard knows only core methods, so these two
+ * check their own capability and ids.
  */
 @injectable()
 export class LiveblocksNotificationService implements NotificationService {
@@ -29,14 +24,10 @@ export class LiveblocksNotificationService implements NotificationService {
 
   /** Lists one page, newest first; `unread` filters in the query language; `limit` above 50 is capped. */
   async list(userId: string, query: NotificationListQuery = {}, options?: CallOptions): Promise<Page<Notification>> {
-    const op = 'notifications.list';
-    this.ctx.assert(op);
-    this.ctx.id(userId, 'userId', op);
-    const q = this.ctx.validate(NotificationListQuerySchema, query, 'query', op);
     const wire: LbListNotificationsQuery = {
-      limit: q.limit === undefined ? undefined : Math.min(q.limit, MAX_PAGE),
-      startingAfter: q.cursor,
-      query: q.unread === undefined ? undefined : `unread:${q.unread}`,
+      limit: query.limit === undefined ? undefined : Math.min(query.limit, MAX_PAGE),
+      startingAfter: query.cursor,
+      query: query.unread === undefined ? undefined : `unread:${query.unread}`,
       organizationId: this.ctx.tenantOf(options),
     };
     const page = await this.ctx.client.listNotifications(userId, wire, options?.signal);
@@ -56,10 +47,6 @@ export class LiveblocksNotificationService implements NotificationService {
    * notifications project-wide, so `userId` is not sent: the id alone decides.
    */
   async markRead(userId: string, notificationId: string, options?: CallOptions): Promise<void> {
-    const op = 'notifications.markRead';
-    this.ctx.assert(op);
-    this.ctx.id(userId, 'userId', op);
-    this.ctx.id(notificationId, 'notificationId', op);
     // Liveblocks' mark-read route takes a project-wide id and no user, so without this read through the
     // user's own inbox a wrong userId would mark someone else's notification. A 404 here is NotFoundError.
     const current = await this.ctx.client.getNotification(userId, notificationId, options?.signal);
@@ -69,9 +56,7 @@ export class LiveblocksNotificationService implements NotificationService {
 
   /** Deletes one notification (`DELETE /v2/users/{userId}/inbox-notifications/{id}`). */
   async delete(userId: string, notificationId: string, options?: CallOptions): Promise<void> {
-    const op = 'notifications.delete';
-    this.ctx.assert(op);
-    await this.ctx.client.deleteNotification(this.ctx.id(userId, 'userId', op), this.ctx.id(notificationId, 'notificationId', op), options?.signal);
+    await this.ctx.client.deleteNotification(userId, notificationId, options?.signal);
   }
 
   /** Deletes every notification of a user in the call's organization (`DELETE /v2/users/{userId}/inbox-notifications`). */
@@ -87,11 +72,8 @@ export class LiveblocksNotificationService implements NotificationService {
    * notification with several activities; the listed `data` is the latest activity's.
    */
   async trigger(input: TriggerNotificationInput, options?: CallOptions): Promise<void> {
-    const op = 'notifications.trigger';
-    this.ctx.assert(op);
-    const data = this.ctx.validate(TriggerNotificationInputSchema, input, '', op);
-    const body: LbTriggerBody = { userId: data.userId, kind: `$${data.kind}`, subjectId: data.subjectId, activityData: data.data ?? {} };
-    if (data.roomId !== undefined) body.roomId = data.roomId;
+    const body: LbTriggerBody = { userId: input.userId, kind: `$${input.kind}`, subjectId: input.subjectId, activityData: input.data ?? {} };
+    if (input.roomId !== undefined) body.roomId = input.roomId;
     const organizationId = this.ctx.tenantOf(options);
     if (organizationId !== undefined) body.organizationId = organizationId;
     await this.ctx.client.triggerNotification(body, options?.signal);

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { ValidationError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
-import { type PresenceEntry, type SetPresenceInput, SetPresenceInputSchema } from '../../../core/model/presence.js';
+import type { PresenceEntry, SetPresenceInput } from '../../../core/model/presence.js';
 import type { PresenceService } from '../../../core/services/presence.js';
 import { toPresenceEntries } from '../mappers/presence.js';
 import type { LbSetPresenceBody } from '../schemas.js';
@@ -25,23 +25,19 @@ export class LiveblocksPresenceService implements PresenceService {
    * API does not return presence data. Liveblocks asks not to poll this more than every 10 s.
    */
   async list(roomId: string, options?: CallOptions): Promise<PresenceEntry[]> {
-    const op = 'presence.list';
-    this.ctx.assert(op);
-    return toPresenceEntries(await this.ctx.client.getActiveUsers(this.ctx.id(roomId, 'roomId', op), options?.signal));
+    return toPresenceEntries(await this.ctx.client.getActiveUsers(roomId, options?.signal));
   }
 
   /** Sets a user's presence for `ttlSeconds` (2-3599, Liveblocks' default 60); `info` becomes the user info. */
   async set(input: SetPresenceInput, options?: CallOptions): Promise<void> {
     const op = 'presence.set';
-    this.ctx.assert(op);
-    const data = this.ctx.validate(SetPresenceInputSchema, input, '', op);
-    if (data.ttlSeconds !== undefined && data.ttlSeconds > MAX_TTL) {
+    if (input.ttlSeconds !== undefined && input.ttlSeconds > MAX_TTL) {
       throw new ValidationError('ttlSeconds', `Liveblocks presence lasts at most ${MAX_TTL} seconds`, { provider: this.ctx.provider, operation: op });
     }
-    const body: LbSetPresenceBody = { userId: data.userId, data: data.data ?? {} };
-    if (data.info !== undefined) body.userInfo = data.info;
-    if (data.ttlSeconds !== undefined) body.ttl = data.ttlSeconds;
-    await this.ctx.client.setPresence(data.roomId, body, op, options?.signal);
+    const body: LbSetPresenceBody = { userId: input.userId, data: input.data ?? {} };
+    if (input.info !== undefined) body.userInfo = input.info;
+    if (input.ttlSeconds !== undefined) body.ttl = input.ttlSeconds;
+    await this.ctx.client.setPresence(input.roomId, body, op, options?.signal);
   }
 
   /**
@@ -50,10 +46,6 @@ export class LiveblocksPresenceService implements PresenceService {
    * WebSocket cannot be removed from the server side.
    */
   async clear(roomId: string, userId: string, options?: CallOptions): Promise<void> {
-    const op = 'presence.clear';
-    this.ctx.assert(op);
-    const room = this.ctx.id(roomId, 'roomId', op);
-    const user = this.ctx.id(userId, 'userId', op);
-    await this.ctx.client.setPresence(room, { userId: user, data: {}, ttl: MIN_TTL }, op, options?.signal);
+    await this.ctx.client.setPresence(roomId, { userId, data: {}, ttl: MIN_TTL }, 'presence.clear', options?.signal);
   }
 }

@@ -1,23 +1,12 @@
 import { iteratePages } from '../../../core/paging.js';
 import { inject, injectable } from 'inversify';
 import { CollabError, ValidationError } from '../../../core/errors.js';
-import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
-import {
-  type CreateRoomInput,
-  CreateRoomInputSchema,
-  type Room,
-  type RoomFilter,
-  RoomFilterSchema,
-  type UpdateRoomInput,
-  UpdateRoomInputSchema,
-} from '../../../core/model/room.js';
+import type { CallOptions, Page, PageRequest } from '../../../core/model/common.js';
+import type { CreateRoomInput, Room, RoomFilter, UpdateRoomInput } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
 import type { LbListRoomsQuery } from '../client.js';
 import { legacyMetadataParams, toCreateRoomBody, toRoom, toUpdateRoomBody, updateNeedsCurrentRoom } from '../mappers/rooms.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
-
-const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);
-const IterateSchema = RoomFilterSchema.extend({ pageSize: PageRequestSchema.shape.limit });
 
 /** `GET /v2/rooms` accepts 1-100 per page (section 3.1). */
 const MAX_PAGE = 100;
@@ -38,18 +27,14 @@ export class LiveblocksRoomService implements RoomService {
    */
   async create(input: CreateRoomInput, options?: CallOptions): Promise<Room> {
     const op = 'rooms.create';
-    this.ctx.assert(op);
-    const data = this.ctx.validate(CreateRoomInputSchema, input, '', op);
-    if (data.id.length > MAX_ROOM_ID) throw new ValidationError('id', `Liveblocks room ids are at most ${MAX_ROOM_ID} characters`, { provider: this.ctx.provider, operation: op });
-    const body = toCreateRoomBody(data, this.ctx.tenantOf(options), op);
-    return toRoom(await this.ctx.client.createRoom(body, data.idempotent === true, options?.signal));
+    if (input.id.length > MAX_ROOM_ID) throw new ValidationError('id', `Liveblocks room ids are at most ${MAX_ROOM_ID} characters`, { provider: this.ctx.provider, operation: op });
+    const body = toCreateRoomBody(input, this.ctx.tenantOf(options), op);
+    return toRoom(await this.ctx.client.createRoom(body, input.idempotent === true, options?.signal));
   }
 
   /** Gets a room (`GET /v2/rooms/{id}`). */
   async get(id: string, options?: CallOptions): Promise<Room> {
-    const op = 'rooms.get';
-    this.ctx.assert(op);
-    return toRoom(await this.ctx.client.getRoom(this.ctx.id(id, 'id', op), options?.signal));
+    return toRoom(await this.ctx.client.getRoom(id, options?.signal));
   }
 
   /**
@@ -58,18 +43,12 @@ export class LiveblocksRoomService implements RoomService {
    * them has an access entry. `limit` above 100 is capped at Liveblocks' maximum.
    */
   async list(query: RoomFilter & PageRequest = {}, options?: CallOptions): Promise<Page<Room>> {
-    const op = 'rooms.list';
-    this.ctx.assert(op);
-    const q = this.ctx.validate(ListSchema, query, '', op);
-    return this.page(q, q.limit, q.cursor, options);
+    return this.page(query, query.limit, query.cursor, options);
   }
 
   /** Iterates over every matching room, 100 per request unless `pageSize` says otherwise. */
   async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
-    const op = 'rooms.list';
-    this.ctx.assert(op);
-    const q = this.ctx.validate(IterateSchema, filter, '', op);
-    yield* iteratePages((cursor) => this.page(q, q.pageSize ?? MAX_PAGE, cursor, options));
+    yield* iteratePages((cursor) => this.page(filter, filter.pageSize ?? MAX_PAGE, cursor, options));
   }
 
   /**
@@ -79,19 +58,14 @@ export class LiveblocksRoomService implements RoomService {
    */
   async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {
     const op = 'rooms.update';
-    this.ctx.assert(op);
-    this.ctx.id(id, 'id', op);
-    const data = this.ctx.validate(UpdateRoomInputSchema, patch, 'patch', op);
-    const current = updateNeedsCurrentRoom(data) ? await this.ctx.client.getRoom(id, options?.signal) : undefined;
-    return toRoom(await this.ctx.client.updateRoom(id, toUpdateRoomBody(data, current, op), options?.signal));
+    const current = updateNeedsCurrentRoom(patch) ? await this.ctx.client.getRoom(id, options?.signal) : undefined;
+    return toRoom(await this.ctx.client.updateRoom(id, toUpdateRoomBody(patch, current, op), options?.signal));
   }
 
   /** Deletes a room (`DELETE /v2/rooms/{id}`). */
   async delete(id: string, options?: CallOptions): Promise<void> {
-    const op = 'rooms.delete';
-    this.ctx.assert(op);
     try {
-      await this.ctx.client.deleteRoom(this.ctx.id(id, 'id', op), options?.signal);
+      await this.ctx.client.deleteRoom(id, options?.signal);
     } catch (err) {
       // rooms.delete is idempotent across providers: a room that is already gone is not an error.
       if (!(CollabError.is(err) && err.code === 'not_found')) throw err;

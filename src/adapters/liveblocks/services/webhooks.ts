@@ -1,19 +1,13 @@
 import { inject, injectable } from 'inversify';
 import { WebhookVerificationError } from '../../../core/errors.js';
 import type { CallOptions } from '../../../core/model/common.js';
-import {
-  type CollabEvent,
-  type CreateWebhookSubscriptionInput,
-  CreateWebhookSubscriptionInputSchema,
-  type WebhookRequest,
-  type WebhookSubscription,
-} from '../../../core/model/event.js';
+import type { CollabEvent, CreateWebhookSubscriptionInput, WebhookRequest, WebhookSubscription } from '../../../core/model/event.js';
 import { registerSecret } from '../../../core/redact.js';
 import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
 import { TrustedWebhookSecrets } from '../../../core/webhooks/trusted-secrets.js';
 import type { StandardWebhookVerifier } from '../../../core/webhooks/types.js';
 import { toLbEvents, toWebhookSubscription, webhookSecretOf } from '../mappers/webhook-subscriptions.js';
-import { toCollabEvent } from '../webhooks.js';
+import { toCollabEvent } from '../webhook-events.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
 /**
@@ -63,26 +57,20 @@ export class LiveblocksWebhookSubscriptions implements WebhookSubscriptionServic
    * trusts from then on; other processes need it in `webhookSecrets`.
    */
   async create(input: CreateWebhookSubscriptionInput, options?: CallOptions): Promise<WebhookSubscription> {
-    const op = 'webhooks.subscriptions.create';
-    this.ctx.assert('webhooks.subscriptions');
-    const data = this.ctx.validate(CreateWebhookSubscriptionInputSchema, input, '', op);
-    const hook = await this.ctx.client.createWebhook({ url: data.url, subscribedEvents: toLbEvents(data.events) }, options?.signal);
+    const hook = await this.ctx.client.createWebhook({ url: input.url, subscribedEvents: toLbEvents(input.events) }, options?.signal);
     this.keys.add(webhookSecretOf(hook));
     return toWebhookSubscription(hook, true);
   }
 
   /** Gets an endpoint, without its secret. */
   async get(id: string, options?: CallOptions): Promise<WebhookSubscription> {
-    const op = 'webhooks.subscriptions.get';
-    this.ctx.assert('webhooks.subscriptions');
-    const hook = await this.ctx.client.getWebhook(this.ctx.id(id, 'id', op), options?.signal);
+    const hook = await this.ctx.client.getWebhook(id, options?.signal);
     registerSecret(webhookSecretOf(hook));
     return toWebhookSubscription(hook, false);
   }
 
   /** Lists every endpoint of the project (all pages), without secrets. */
   async list(options?: CallOptions): Promise<WebhookSubscription[]> {
-    this.ctx.assert('webhooks.subscriptions');
     const out: WebhookSubscription[] = [];
     let cursor: string | undefined;
     do {
@@ -98,9 +86,7 @@ export class LiveblocksWebhookSubscriptions implements WebhookSubscriptionServic
 
   /** Deletes an endpoint. */
   async delete(id: string, options?: CallOptions): Promise<void> {
-    const op = 'webhooks.subscriptions.delete';
-    this.ctx.assert('webhooks.subscriptions');
-    await this.ctx.client.deleteWebhook(this.ctx.id(id, 'id', op), options?.signal);
+    await this.ctx.client.deleteWebhook(id, options?.signal);
   }
 }
 
@@ -125,7 +111,6 @@ export class LiveblocksWebhookService implements WebhookService {
    * does not match, or no secret is known yet.
    */
   async verify(request: WebhookRequest): Promise<CollabEvent> {
-    this.ctx.assert('webhooks.verify');
     const verifier = this.keys.verifier;
     if (verifier === undefined) {
       throw new WebhookVerificationError('No Liveblocks webhook secret is known: configure webhookSecret or webhookSecrets (whsec_...)', {
