@@ -8,20 +8,19 @@
 import { describe, it } from 'vitest';
 import { createCollab, loadConfigFromEnv } from '../../src/index.js';
 import { describeConformance } from '../../src/testing/index.js';
+import { liveblocksAdapter } from '../../src/adapters/liveblocks/definition.js';
+import { veltAdapter } from '../../src/adapters/velt/definition.js';
 
 const live = process.env.UNICOLLAB_LIVE === '1';
 
-// The vendors' documented differences, skipped with the same reasons as in their emulator runs.
-const veltSkips: Record<string, string> = {
-  'rooms.access': 'Velt has no read-only default access; rooms.access is partial (write = public, none = restricted)',
-  'notifications.thread-reply': 'Velt notifies only from /commentannotations/add; replies added through REST notify nobody',
-};
+// The vendors' documented differences: the skips their definitions declare, as in their emulator runs.
+const veltSkips: Record<string, string> = { ...veltAdapter.conformance?.skip };
 if (process.env.VELT_CREATE_MISSING === 'true') {
   veltSkips['threads.create-missing-room'] = 'VELT_CREATE_MISSING=true creates the document on first write, by design';
 }
 
 const vendors = [
-  { provider: 'liveblocks', required: ['LIVEBLOCKS_SECRET_KEY'], secrets: ['LIVEBLOCKS_SECRET_KEY', 'LIVEBLOCKS_MANAGEMENT_TOKEN', 'LIVEBLOCKS_WEBHOOK_SECRET'], skip: {} },
+  { provider: 'liveblocks', required: ['LIVEBLOCKS_SECRET_KEY'], secrets: ['LIVEBLOCKS_SECRET_KEY', 'LIVEBLOCKS_MANAGEMENT_TOKEN', 'LIVEBLOCKS_WEBHOOK_SECRET'], skip: { ...liveblocksAdapter.conformance?.skip } },
   { provider: 'velt', required: ['VELT_API_KEY', 'VELT_AUTH_TOKEN', 'VELT_ORGANIZATION_ID'], secrets: ['VELT_API_KEY', 'VELT_AUTH_TOKEN', 'VELT_WEBHOOK_AUTH_TOKEN', 'VELT_WEBHOOK_SECRET'], skip: veltSkips },
 ] as const;
 

@@ -20,6 +20,24 @@ const folders = (await readdir(adaptersDir, { withFileTypes: true }))
 /** Registered adapters whose code is part of this version (a folder with an entry point). */
 const built = PROVIDER_IDS.filter((id) => existsSync(join(adaptersDir, id, 'index.ts')));
 
+/**
+ * Resolves a subpath through the exports map as Node does: an exact key first, else the `*` pattern
+ * with the longest prefix (then the longest key), its target's `*` replaced by what the pattern matched.
+ */
+function resolveExport(subpath: string): unknown {
+  if (subpath in pkg.exports) return pkg.exports[subpath];
+  const patterns = Object.keys(pkg.exports)
+    .filter((key) => key.includes('*'))
+    .sort((a, b) => b.indexOf('*') - a.indexOf('*') || b.length - a.length);
+  for (const key of patterns) {
+    const [prefix, suffix] = key.split('*') as [string, string];
+    if (!subpath.startsWith(prefix) || !subpath.endsWith(suffix) || subpath.length < key.length - 1) continue;
+    const match = subpath.slice(prefix.length, subpath.length - suffix.length);
+    return JSON.parse(JSON.stringify(pkg.exports[key]).replaceAll('*', match));
+  }
+  return undefined;
+}
+
 const tableHeader = readme.split('\n').find((line) => line.startsWith('| capability |')) ?? '';
 const columns = tableHeader.split('|').map((c) => c.trim()).filter(Boolean).slice(1);
 
@@ -27,6 +45,13 @@ describe('adapter registry', () => {
   it('lists every adapter folder, and only those', () => {
     expect(folders.length).toBeGreaterThan(0);
     expect([...PROVIDER_IDS].sort()).toEqual([...folders].sort());
+  });
+
+  it('publishes no nested module through the ./* pattern: no index.ts below an adapter folder', async () => {
+    // `./*` maps unicollab/<anything> to dist/adapters/<anything>/index.js, slashes included, so a
+    // nested index.ts (adapters/<id>/<folder>/index.ts) would become public API by accident.
+    const nested = (await readdir(adaptersDir, { recursive: true })).filter((p) => p.endsWith('index.ts') && p.split(/[\\/]/).length > 2);
+    expect(nested).toEqual([]);
   });
 
   it('keys each entry by its config id', () => {
@@ -50,7 +75,7 @@ describe('adapter registry', () => {
     });
 
     it('has a package.json subpath export ./<id> pointing at its built entry', () => {
-      expect(pkg.exports[`./${id}`]).toEqual({ types: `./dist/adapters/${id}/index.d.ts`, import: `./dist/adapters/${id}/index.js` });
+      expect(resolveExport(`./${id}`)).toEqual({ types: `./dist/adapters/${id}/index.d.ts`, import: `./dist/adapters/${id}/index.js` });
     });
 
     it('has a documented config section in the README', () => {
