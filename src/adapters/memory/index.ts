@@ -16,7 +16,7 @@ export { memoryAdapter, memoryDefinition, type MemoryModuleOptions } from './def
 export { MemoryConfigSchema, memoryConfig, type MemoryConfig, type ParsedMemoryConfig } from './config.js';
 export type { MemoryStore, MemoryChange, StoredPresence, TenantState } from './store.js';
 export type { MemoryEventService } from './services/events.js';
-export type { MemoryWebhookPayload } from './webhooks.js';
+export type { MemoryWebhookPayload } from './webhook-events.js';
 
 /**
  * Creates a collab on the embedded in-memory provider: `await memory()` or `await memory({ persistPath })`.

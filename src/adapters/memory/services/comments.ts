@@ -1,14 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { mentionsOf } from '../../../core/body/index.js';
-import {
-  type Comment,
-  type CreateCommentInput,
-  CreateCommentInputSchema,
-  type EditCommentInput,
-  EditCommentInputSchema,
-  type ReactionInput,
-  ReactionInputSchema,
-} from '../../../core/model/comment.js';
+import type { Comment, CreateCommentInput, EditCommentInput, ReactionInput } from '../../../core/model/comment.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
 import { toComment } from '../mappers/threads.js';
@@ -27,18 +19,17 @@ export class MemoryCommentService implements CommentService {
 
   async create(input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
     const op = 'comments.create';
-    const data = this.ctx.validate(CreateCommentInputSchema, input, '', op);
-    const thread = this.ctx.thread(data.roomId, data.threadId, op, options);
+    const thread = this.ctx.thread(input.roomId, input.threadId, op, options);
     const now = new Date(this.ctx.store.now());
     const comment: StoredComment = {
       id: this.ctx.store.newId('cm'),
       threadId: thread.id,
       roomId: thread.roomId,
-      authorId: data.authorId,
-      body: structuredClone(data.body),
+      authorId: input.authorId,
+      body: structuredClone(input.body),
       createdAt: now,
       reactions: [],
-      metadata: copyMetadata(data.metadata),
+      metadata: copyMetadata(input.metadata),
     };
     thread.comments.push(comment);
     thread.updatedAt = now;
@@ -50,14 +41,12 @@ export class MemoryCommentService implements CommentService {
 
   async get(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<Comment> {
     const op = 'comments.get';
-    this.ids(roomId, threadId, commentId, op);
     return toComment(this.ctx.comment(roomId, threadId, commentId, op, options).comment);
   }
 
   async edit(roomId: string, threadId: string, commentId: string, input: EditCommentInput, options?: CallOptions): Promise<Comment> {
     const op = 'comments.edit';
-    this.ids(roomId, threadId, commentId, op);
-    const { body } = this.ctx.validate(EditCommentInputSchema, input, '', op);
+    const { body } = input;
     const { thread, comment } = this.ctx.comment(roomId, threadId, commentId, op, options);
     const before = mentionsOf(comment.body);
     comment.body = structuredClone(body);
@@ -71,7 +60,6 @@ export class MemoryCommentService implements CommentService {
 
   async delete(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<void> {
     const op = 'comments.delete';
-    this.ids(roomId, threadId, commentId, op);
     const { thread } = this.ctx.comment(roomId, threadId, commentId, op, options);
     thread.comments = thread.comments.filter((c) => c.id !== commentId);
     this.ctx.changed({ type: 'comment.deleted', roomId, threadId, commentId }, options);
@@ -82,12 +70,6 @@ export class MemoryCommentService implements CommentService {
     }
     await this.ctx.commit(op);
   }
-
-  private ids(roomId: string, threadId: string, commentId: string, op: string): void {
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
-    this.ctx.id(commentId, 'commentId', op);
-  }
 }
 
 /** Reactions of the embedded provider. Adding twice or removing an absent reaction changes nothing. */
@@ -97,13 +79,12 @@ export class MemoryReactionService implements ReactionService {
 
   async add(input: ReactionInput, options?: CallOptions): Promise<Comment> {
     const op = 'reactions.add';
-    const data = this.ctx.validate(ReactionInputSchema, input, '', op);
-    const { comment } = this.ctx.comment(data.roomId, data.threadId, data.commentId, op, options);
-    let reaction = comment.reactions.find((r) => r.emoji === data.emoji);
-    if (!reaction) comment.reactions.push((reaction = { emoji: data.emoji, userIds: [], createdAt: new Date(this.ctx.store.now()) }));
-    if (!reaction.userIds.includes(data.userId)) {
-      reaction.userIds.push(data.userId);
-      this.ctx.changed({ type: 'reaction.added', roomId: data.roomId, threadId: data.threadId, commentId: data.commentId, userId: data.userId, data: { emoji: data.emoji } }, options);
+    const { comment } = this.ctx.comment(input.roomId, input.threadId, input.commentId, op, options);
+    let reaction = comment.reactions.find((r) => r.emoji === input.emoji);
+    if (!reaction) comment.reactions.push((reaction = { emoji: input.emoji, userIds: [], createdAt: new Date(this.ctx.store.now()) }));
+    if (!reaction.userIds.includes(input.userId)) {
+      reaction.userIds.push(input.userId);
+      this.ctx.changed({ type: 'reaction.added', roomId: input.roomId, threadId: input.threadId, commentId: input.commentId, userId: input.userId, data: { emoji: input.emoji } }, options);
     }
     await this.ctx.commit(op);
     return toComment(comment);
@@ -111,13 +92,12 @@ export class MemoryReactionService implements ReactionService {
 
   async remove(input: ReactionInput, options?: CallOptions): Promise<Comment> {
     const op = 'reactions.remove';
-    const data = this.ctx.validate(ReactionInputSchema, input, '', op);
-    const { comment } = this.ctx.comment(data.roomId, data.threadId, data.commentId, op, options);
-    const reaction = comment.reactions.find((r) => r.emoji === data.emoji);
-    if (reaction?.userIds.includes(data.userId)) {
-      reaction.userIds = reaction.userIds.filter((u) => u !== data.userId);
+    const { comment } = this.ctx.comment(input.roomId, input.threadId, input.commentId, op, options);
+    const reaction = comment.reactions.find((r) => r.emoji === input.emoji);
+    if (reaction?.userIds.includes(input.userId)) {
+      reaction.userIds = reaction.userIds.filter((u) => u !== input.userId);
       if (reaction.userIds.length === 0) comment.reactions = comment.reactions.filter((r) => r !== reaction);
-      this.ctx.changed({ type: 'reaction.removed', roomId: data.roomId, threadId: data.threadId, commentId: data.commentId, userId: data.userId, data: { emoji: data.emoji } }, options);
+      this.ctx.changed({ type: 'reaction.removed', roomId: input.roomId, threadId: input.threadId, commentId: input.commentId, userId: input.userId, data: { emoji: input.emoji } }, options);
     }
     await this.ctx.commit(op);
     return toComment(comment);

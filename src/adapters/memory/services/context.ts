@@ -22,7 +22,11 @@ export const MEMORY_TOKENS = {
 /** The validated memory config. */
 export type ParsedMemoryConfig = z.output<typeof MemoryConfigSchema>;
 
-/** Shared lookups of the memory services: tenant resolution and NotFound errors with the same wording everywhere. */
+/**
+ * Shared lookups of the memory services: tenant resolution and NotFound errors with the same wording
+ * everywhere. The services receive arguments the core guard has already checked (capability, ids,
+ * core schemas) and parsed, so they check only what is the embedded provider's own.
+ */
 @injectable()
 export class MemoryContext extends AdapterContext<ParsedMemoryConfig, string> {
   constructor(

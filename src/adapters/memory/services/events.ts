@@ -12,15 +12,16 @@ export class MemoryEventService implements EventService {
 
   async broadcast(roomId: string, payload: unknown, options?: CallOptions): Promise<void> {
     const op = 'events.broadcast';
-    this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
-    if (payload === undefined) throw new ValidationError('payload', 'is required', { provider: 'memory', operation: op });
+    this.ctx.room(roomId, op, options);
     let json: string | undefined;
     try {
       json = JSON.stringify(payload);
     } catch {
       json = undefined;
     }
-    // JSON.stringify returns undefined (not an error) for functions and symbols.
+    // Core has checked the payload is JSON, but it hands over the caller's own value (not a copy): the
+    // round trip gives listeners a private copy, and a Proxy that answered core's walk differently can
+    // still throw here or stringify to undefined.
     if (json === undefined) throw new ValidationError('payload', 'must be JSON-serialisable', { provider: 'memory', operation: op });
     if (json.length > 1_000_000) throw new ValidationError('payload', 'must be at most 1 MB as JSON', { provider: 'memory', operation: op });
     this.ctx.store.broadcast(this.ctx.tenantOf(options), roomId, JSON.parse(json));

@@ -1,13 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { NotFoundError } from '../../../core/errors.js';
 import type { CallOptions, Page } from '../../../core/model/common.js';
-import {
-  type Notification,
-  type NotificationListQuery,
-  NotificationListQuerySchema,
-  type TriggerNotificationInput,
-  TriggerNotificationInputSchema,
-} from '../../../core/model/notification.js';
+import type { Notification, NotificationListQuery, TriggerNotificationInput } from '../../../core/model/notification.js';
 import type { NotificationService } from '../../../core/services/notifications.js';
 import { listKey } from '../../../core/paging.js';
 import { toNotification } from '../mappers/notifications.js';
@@ -26,11 +20,9 @@ export class MemoryNotificationService implements NotificationService {
 
   async list(userId: string, query: NotificationListQuery = {}, options?: CallOptions): Promise<Page<Notification>> {
     const op = 'notifications.list';
-    this.ctx.id(userId, 'userId', op);
-    const q = this.ctx.validate(NotificationListQuerySchema, query, 'query', op);
-    const items = [...this.rules.inbox(userId, options).values()].filter((n) => !q.unread || n.readAt === null);
-    const list = listKey('notifications', this.ctx.tenantOf(options), userId, { unread: q.unread === true });
-    return paginate(items, q, toNotification, { operation: op, list, descending: true });
+    const items = [...this.rules.inbox(userId, options).values()].filter((n) => !query.unread || n.readAt === null);
+    const list = listKey('notifications', this.ctx.tenantOf(options), userId, { unread: query.unread === true });
+    return paginate(items, query, toNotification, { operation: op, list, descending: true });
   }
 
   async markRead(userId: string, notificationId: string, options?: CallOptions): Promise<void> {
@@ -53,23 +45,20 @@ export class MemoryNotificationService implements NotificationService {
 
   async trigger(input: TriggerNotificationInput, options?: CallOptions): Promise<void> {
     const op = 'notifications.trigger';
-    const data = this.ctx.validate(TriggerNotificationInputSchema, input, '', op);
-    if (data.roomId) this.ctx.room(data.roomId, op, options);
+    if (input.roomId) this.ctx.room(input.roomId, op, options);
     const fields: Omit<StoredNotification, 'id' | 'seq' | 'notifiedAt' | 'readAt'> = {
-      userId: data.userId,
+      userId: input.userId,
       kind: 'custom',
-      customKind: data.kind,
-      subjectId: data.subjectId,
+      customKind: input.kind,
+      subjectId: input.subjectId,
     };
-    if (data.roomId) fields.roomId = data.roomId;
-    if (data.data) fields.data = structuredClone(data.data);
+    if (input.roomId) fields.roomId = input.roomId;
+    if (input.data) fields.data = structuredClone(input.data);
     this.rules.add(fields, options);
     await this.ctx.commit(op);
   }
 
   private find(op: string, userId: string, notificationId: string, options?: CallOptions): StoredNotification {
-    this.ctx.id(userId, 'userId', op);
-    this.ctx.id(notificationId, 'notificationId', op);
     const n = this.rules.inbox(userId, options).get(notificationId);
     if (!n) throw new NotFoundError(`Notification ${JSON.stringify(notificationId)} not found for user ${JSON.stringify(userId)}`, { provider: 'memory', operation: op, vendorCode: 'NOTIFICATION_NOT_FOUND' });
     return n;

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { CallOptions } from '../../../core/model/common.js';
-import { type PresenceEntry, type SetPresenceInput, SetPresenceInputSchema } from '../../../core/model/presence.js';
+import type { PresenceEntry, SetPresenceInput } from '../../../core/model/presence.js';
 import type { PresenceService } from '../../../core/services/presence.js';
 import type { StoredPresence } from '../store.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
@@ -16,7 +16,7 @@ export class MemoryPresenceService implements PresenceService {
 
   async list(roomId: string, options?: CallOptions): Promise<PresenceEntry[]> {
     const op = 'presence.list';
-    this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
+    this.ctx.room(roomId, op, options);
     const entries = this.entries(roomId, options);
     const now = this.ctx.store.now();
     const out: PresenceEntry[] = [];
@@ -36,22 +36,20 @@ export class MemoryPresenceService implements PresenceService {
 
   async set(input: SetPresenceInput, options?: CallOptions): Promise<void> {
     const op = 'presence.set';
-    const data = this.ctx.validate(SetPresenceInputSchema, input, '', op);
-    this.ctx.room(data.roomId, op, options);
-    const entries = this.entries(data.roomId, options);
-    const isNew = !entries.has(data.userId) || entries.get(data.userId)!.expiresAt <= this.ctx.store.now();
-    const entry: StoredPresence = { userId: data.userId, expiresAt: this.ctx.store.now() + (data.ttlSeconds ?? this.defaultTtl) * 1000 };
-    if (data.data) entry.data = structuredClone(data.data);
-    if (data.info) entry.info = structuredClone(data.info);
-    entries.set(data.userId, entry);
-    if (isNew) this.ctx.changed({ type: 'user.entered', roomId: data.roomId, userId: data.userId }, options);
+    this.ctx.room(input.roomId, op, options);
+    const entries = this.entries(input.roomId, options);
+    const isNew = !entries.has(input.userId) || entries.get(input.userId)!.expiresAt <= this.ctx.store.now();
+    const entry: StoredPresence = { userId: input.userId, expiresAt: this.ctx.store.now() + (input.ttlSeconds ?? this.defaultTtl) * 1000 };
+    if (input.data) entry.data = structuredClone(input.data);
+    if (input.info) entry.info = structuredClone(input.info);
+    entries.set(input.userId, entry);
+    if (isNew) this.ctx.changed({ type: 'user.entered', roomId: input.roomId, userId: input.userId }, options);
     await this.ctx.commit(op); // presence is not saved, but the webhook deliveries it queued are
   }
 
   async clear(roomId: string, userId: string, options?: CallOptions): Promise<void> {
     const op = 'presence.clear';
-    this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
-    this.ctx.id(userId, 'userId', op);
+    this.ctx.room(roomId, op, options);
     if (this.entries(roomId, options).delete(userId)) this.ctx.changed({ type: 'user.left', roomId, userId }, options);
     await this.ctx.commit(op);
   }

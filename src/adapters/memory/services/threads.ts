@@ -1,15 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { ConflictError } from '../../../core/errors.js';
-import { type CallOptions, type MetadataPatch, MetadataPatchSchema, type Page } from '../../../core/model/common.js';
-import {
-  CreateThreadInputSchema,
-  type CreateThreadInput,
-  ResolveThreadInputSchema,
-  type ResolveThreadInput,
-  type Thread,
-  type ThreadListQuery,
-  ThreadListQuerySchema,
-} from '../../../core/model/thread.js';
+import type { CallOptions, MetadataPatch, Page } from '../../../core/model/common.js';
+import type { CreateThreadInput, ResolveThreadInput, Thread, ThreadListQuery } from '../../../core/model/thread.js';
 import type { ThreadService } from '../../../core/services/threads.js';
 import { iteratePages, listKey } from '../../../core/paging.js';
 import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
@@ -29,27 +21,26 @@ export class MemoryThreadService implements ThreadService {
 
   async create(input: CreateThreadInput, options?: CallOptions): Promise<Thread> {
     const op = 'threads.create';
-    const data = this.ctx.validate(CreateThreadInputSchema, input, '', op);
-    const room = this.ctx.room(data.roomId, op, options);
-    const id = data.id ?? this.ctx.store.newId('th');
+    const room = this.ctx.room(input.roomId, op, options);
+    const id = input.id ?? this.ctx.store.newId('th');
     if (room.threads.has(id)) throw new ConflictError(`Thread ${JSON.stringify(id)} already exists`, { provider: 'memory', operation: op, vendorCode: 'THREAD_ALREADY_EXISTS' });
     const now = new Date(this.ctx.store.now());
     const comment: StoredComment = {
       id: this.ctx.store.newId('cm'),
       threadId: id,
       roomId: room.id,
-      authorId: data.comment.authorId,
-      body: structuredClone(data.comment.body),
+      authorId: input.comment.authorId,
+      body: structuredClone(input.comment.body),
       createdAt: now,
       reactions: [],
-      metadata: copyMetadata(data.comment.metadata),
+      metadata: copyMetadata(input.comment.metadata),
     };
     const thread: StoredThread = {
       id,
       roomId: room.id,
       seq: this.ctx.store.nextSeq(),
       resolved: false,
-      metadata: copyMetadata(data.metadata),
+      metadata: copyMetadata(input.metadata),
       comments: [comment],
       createdAt: now,
       updatedAt: now,
@@ -64,18 +55,17 @@ export class MemoryThreadService implements ThreadService {
 
   async get(roomId: string, threadId: string, options?: CallOptions): Promise<Thread> {
     const op = 'threads.get';
-    return toThread(this.ctx.thread(this.ctx.id(roomId, 'roomId', op), this.ctx.id(threadId, 'threadId', op), op, options));
+    return toThread(this.ctx.thread(roomId, threadId, op, options));
   }
 
   async list(roomId: string, query: ThreadListQuery = {}, options?: CallOptions): Promise<Page<Thread>> {
     const op = 'threads.list';
-    const q = this.ctx.validate(ThreadListQuerySchema, query, 'query', op);
-    const room = this.ctx.room(this.ctx.id(roomId, 'roomId', op), op, options);
+    const room = this.ctx.room(roomId, op, options);
     const threads = [...room.threads.values()].filter(
-      (t) => (q.resolved === undefined || t.resolved === q.resolved) && matchesMetadata(t.metadata, q.metadata),
+      (t) => (query.resolved === undefined || t.resolved === query.resolved) && matchesMetadata(t.metadata, query.metadata),
     );
-    const list = listKey('threads', this.ctx.tenantOf(options), roomId, { resolved: q.resolved, metadata: q.metadata });
-    return paginate(threads, q, toThread, { operation: op, list });
+    const list = listKey('threads', this.ctx.tenantOf(options), roomId, { resolved: query.resolved, metadata: query.metadata });
+    return paginate(threads, query, toThread, { operation: op, list });
   }
 
   async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
@@ -84,7 +74,7 @@ export class MemoryThreadService implements ThreadService {
 
   async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {
     const op = 'threads.delete';
-    this.ctx.thread(this.ctx.id(roomId, 'roomId', op), this.ctx.id(threadId, 'threadId', op), op, options);
+    this.ctx.thread(roomId, threadId, op, options);
     this.ctx.room(roomId, op, options).threads.delete(threadId);
     this.ctx.changed({ type: 'thread.deleted', roomId, threadId }, options);
     await this.ctx.commit(op);
@@ -100,11 +90,8 @@ export class MemoryThreadService implements ThreadService {
 
   async updateMetadata(roomId: string, threadId: string, metadata: MetadataPatch, options?: CallOptions): Promise<Thread['metadata']> {
     const op = 'threads.updateMetadata';
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
-    const patch = this.ctx.validate(MetadataPatchSchema, metadata, 'metadata', op);
     const thread = this.ctx.thread(roomId, threadId, op, options);
-    thread.metadata = applyMetadataPatch(thread.metadata, patch);
+    thread.metadata = applyMetadataPatch(thread.metadata, metadata);
     thread.updatedAt = new Date(this.ctx.store.now());
     this.ctx.changed({ type: 'thread.metadata_updated', roomId, threadId }, options);
     await this.ctx.commit(op);
@@ -112,9 +99,7 @@ export class MemoryThreadService implements ThreadService {
   }
 
   private async setResolved(op: string, roomId: string, threadId: string, input: ResolveThreadInput, resolved: boolean, options?: CallOptions): Promise<Thread> {
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
-    const { userId } = this.ctx.validate(ResolveThreadInputSchema, input, '', op);
+    const { userId } = input;
     const thread = this.ctx.thread(roomId, threadId, op, options);
     if (thread.resolved !== resolved) {
       thread.resolved = resolved;

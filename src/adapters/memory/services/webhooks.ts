@@ -4,7 +4,6 @@ import type { CallOptions } from '../../../core/model/common.js';
 import {
   type CollabEvent,
   type CreateWebhookSubscriptionInput,
-  CreateWebhookSubscriptionInputSchema,
   type WebhookRequest,
   type WebhookSubscription,
 } from '../../../core/model/event.js';
@@ -18,7 +17,7 @@ import { MemoryDeliveryQueue } from '../delivery-queue.js';
 import type { MemoryModuleOptions } from '../module-options.js';
 import type { StoredSubscription } from '../schemas.js';
 import { memoryWebhookSettings } from '../webhook-settings.js';
-import { toCollabEvent, toWebhookPayload } from '../webhooks.js';
+import { toCollabEvent, toWebhookPayload } from '../webhook-events.js';
 import { MEMORY_TOKENS, type MemoryContext, type ParsedMemoryConfig } from './context.js';
 
 /**
@@ -85,17 +84,16 @@ export class MemoryWebhookSubscriptions implements WebhookSubscriptionService {
 
   async create(input: CreateWebhookSubscriptionInput, options?: CallOptions): Promise<WebhookSubscription> {
     const op = 'webhooks.subscriptions.create';
-    const data = this.ctx.validate(CreateWebhookSubscriptionInputSchema, input, '', op);
     const store = this.ctx.store;
     const sub: StoredSubscription = {
       id: store.newId('wh'),
       tenantId: this.ctx.tenantOf(options),
-      url: data.url,
-      events: [...new Set(data.events)],
+      url: input.url,
+      events: [...new Set(input.events)],
       secret: generateWebhookSecret(),
       createdAt: new Date(store.now()),
     };
-    if (data.description !== undefined) sub.description = data.description;
+    if (input.description !== undefined) sub.description = input.description;
     registerSecret(sub.secret);
     store.subscriptions.set(sub.id, sub);
     store.dirty({ kind: 'subscription', subscriptionId: sub.id });
@@ -133,7 +131,7 @@ export class MemoryWebhookSubscriptions implements WebhookSubscriptionService {
   }
 
   private find(id: string, op: string, options?: CallOptions): StoredSubscription {
-    const sub = this.ctx.store.subscriptions.get(this.ctx.id(id, 'id', op));
+    const sub = this.ctx.store.subscriptions.get(id);
     // Another tenant's subscription is "not found", exactly like a missing one: ids do not leak across tenants.
     if (!sub || sub.tenantId !== this.ctx.tenantOf(options)) {
       throw new NotFoundError(`Webhook subscription ${JSON.stringify(id)} not found`, { provider: 'memory', operation: op });
