@@ -9,6 +9,7 @@ export const CAPABILITY_KEYS = [
   'rooms.delete',
   'rooms.metadataFilter',
   'rooms.access',
+  'rooms.archive',
   'users.upsert',
   'users.get',
   'users.list',

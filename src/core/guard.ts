@@ -11,9 +11,9 @@ export const METHOD_CAPABILITIES: Record<string, Record<string, Rule>> = {
   rooms: {
     create: { keys: ['rooms.create', 'rooms.access'], pick: (args) => withAccess('rooms.create', args[0]) },
     get: 'rooms.get',
-    list: { keys: ['rooms.list', 'rooms.metadataFilter'], pick: (args) => withMetadataFilter('rooms.list', args[0]) },
-    iterate: { keys: ['rooms.list', 'rooms.metadataFilter'], pick: (args) => withMetadataFilter('rooms.list', args[0]) },
-    update: { keys: ['rooms.update', 'rooms.access'], pick: (args) => withAccess('rooms.update', args[1]) },
+    list: { keys: ['rooms.list', 'rooms.metadataFilter', 'rooms.archive'], pick: (args) => [...withMetadataFilter('rooms.list', args[0]), ...withArchived(args[0])] },
+    iterate: { keys: ['rooms.list', 'rooms.metadataFilter', 'rooms.archive'], pick: (args) => [...withMetadataFilter('rooms.list', args[0]), ...withArchived(args[0])] },
+    update: { keys: ['rooms.update', 'rooms.access', 'rooms.archive'], pick: (args) => [...withAccess('rooms.update', args[1]), ...withArchived(args[1])] },
     delete: 'rooms.delete',
   },
   users: { upsert: 'users.upsert', get: 'users.get', list: 'users.list', delete: 'users.delete' },
@@ -45,6 +45,11 @@ export const METHOD_CAPABILITIES: Record<string, Record<string, Rule>> = {
 function withMetadataFilter(key: CapabilityKey, query: unknown): CapabilityKey[] {
   const metadata = (query as { metadata?: Record<string, unknown> } | undefined)?.metadata;
   return metadata && typeof metadata === 'object' && Object.keys(metadata).length > 0 ? [key, 'rooms.metadataFilter'] : [key];
+}
+
+/** `rooms.archive` when the input or filter names `archived` (either value: unarchiving and "only unarchived" need it too). */
+function withArchived(input: unknown): CapabilityKey[] {
+  return (input as { archived?: unknown } | undefined)?.archived !== undefined ? ['rooms.archive'] : [];
 }
 
 function withAccess(key: CapabilityKey, input: unknown): CapabilityKey[] {

@@ -29,6 +29,7 @@ export function liveblocksCapabilities(config: LiveblocksCapabilityInputs): Capa
     'users.get': 'no',
     'users.list': 'no',
     'users.delete': 'no',
+    'rooms.archive': 'no',
     'presence.list': 'partial',
     'presence.clear': 'partial',
     // Subscriptions created through the collab hand their secret to the verifier, so a management token also enables it.
@@ -37,6 +38,7 @@ export function liveblocksCapabilities(config: LiveblocksCapabilityInputs): Capa
   };
   const notes: Partial<Record<CapabilityKey, string>> = {
     'rooms.create': 'the room name is stored in the room metadata key "uc:name" (Liveblocks rooms have no name field)',
+    'rooms.archive': 'Liveblocks rooms have no archived state (keep one in room metadata and filter on it instead)',
     'users.upsert': USERS_NOTE,
     'users.get': USERS_NOTE,
     'users.list': USERS_NOTE,

@@ -45,6 +45,7 @@ export const StoredRoomSchema = z.object({
   name: z.string().optional(),
   metadata: MetadataSchema,
   access: RoomAccessSchema.optional(),
+  archived: z.boolean().optional(),
   createdAt: DateSchema,
   threads: z.array(StoredThreadSchema),
 });

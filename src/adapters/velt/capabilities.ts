@@ -15,6 +15,7 @@ export function veltCapabilities(config: Partial<CapabilityConfig> = {}): Capabi
   const levels: Partial<Record<CapabilityKey, CapabilityLevel>> = {
     'rooms.metadataFilter': 'partial',
     'rooms.access': 'partial',
+    'rooms.archive': 'no',
     'reactions.add': 'no',
     'reactions.remove': 'no',
     'presence.list': 'no',
@@ -34,6 +35,7 @@ export function veltCapabilities(config: Partial<CapabilityConfig> = {}): Capabi
     'rooms.metadataFilter': 'Velt has no document metadata query: documents are filtered client-side, page by page',
     'rooms.access':
       'only the default level: write = public, none = restricted; Velt has no read-only default and stores no per-user/group access on documents (grant it with auth.issueToken)',
+    'rooms.archive': 'Velt documents have no archived state (keep one in document metadata instead)',
     'reactions.add': 'Velt has no REST endpoint that writes reactions (only its front-end SDK can); reactions are read from comment data',
     'reactions.remove': 'Velt has no REST endpoint that writes reactions (only its front-end SDK can); reactions are read from comment data',
     'presence.list': 'Velt documents no REST endpoint that reads presence',

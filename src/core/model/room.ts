@@ -21,6 +21,8 @@ export const RoomSchema = z.object({
   name: z.string().optional(),
   metadata: MetadataSchema,
   access: RoomAccessSchema.optional(),
+  /** Whether the room is archived (a finished conversation); only where `rooms.archive` is offered. */
+  archived: z.boolean().optional(),
   createdAt: z.date().optional(),
   raw: RawSchema,
 });
@@ -44,6 +46,8 @@ export const UpdateRoomInputSchema = z.object({
   name: z.string().min(1).optional(),
   metadata: MetadataPatchSchema.optional(),
   access: RoomAccessSchema.optional(),
+  /** Archive (`true`) or unarchive (`false`) the room; needs `rooms.archive`. */
+  archived: z.boolean().optional(),
 });
 /** Input of `rooms.update`. */
 export type UpdateRoomInput = z.input<typeof UpdateRoomInputSchema>;
@@ -53,6 +57,8 @@ export const RoomFilterSchema = z.object({
   metadata: MetadataFilterSchema.optional(),
   userId: z.string().min(1).optional(),
   groupIds: z.array(z.string().min(1)).optional(),
+  /** Only archived (`true`) or only unarchived (`false`) rooms; needs `rooms.archive`. */
+  archived: z.boolean().optional(),
 });
 /** Filter of `rooms.list` / `rooms.iterate`. */
 export type RoomFilter = z.input<typeof RoomFilterSchema>;

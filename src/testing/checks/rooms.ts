@@ -218,6 +218,37 @@ export const roomChecks: ConformanceCheck[] = [
     },
   },
   {
+    id: 'rooms.archive',
+    group: 'rooms',
+    name: 'archive and unarchive: get shows the flag, list filters on it, other fields stay',
+    requires: ['rooms.create', 'rooms.get', 'rooms.list', 'rooms.update', 'rooms.archive'],
+    async run(ctx) {
+      const batch = ctx.id('batch');
+      const kept = await newRoom(ctx, { metadata: { batch } });
+      const done = await newRoom(ctx, { metadata: { batch, state: 'done' } });
+      const archived = await ctx.collab.rooms.update(done.id, { archived: true });
+      assert.equal(archived.archived, true, 'update result: archived');
+      assert.deepEqual(archived.metadata, done.metadata, 'archiving keeps the metadata');
+      assert.equal((await ctx.collab.rooms.get(done.id)).archived, true, 'get after archive');
+      assert.notEqual((await ctx.collab.rooms.get(kept.id)).archived, true, 'an untouched room is not archived');
+      const listed = async (archivedFilter: boolean) => {
+        // Narrowed to this check's rooms where the provider filters on metadata, so a busy account is not walked.
+        const metadata = ctx.available('rooms.metadataFilter') ? { metadata: { [RUN_METADATA_KEY]: ctx.runId, batch } } : {};
+        const all = await collectPages((cursor) => ctx.collab.rooms.list({ limit: 50, cursor, archived: archivedFilter, ...metadata }), 50);
+        return new Set(all.items.map((r) => r.id));
+      };
+      await eventually(async () => {
+        const onlyArchived = await listed(true);
+        assert.ok(onlyArchived.has(done.id) && !onlyArchived.has(kept.id), 'list { archived: true } holds the archived room only');
+        const onlyOpen = await listed(false);
+        assert.ok(onlyOpen.has(kept.id) && !onlyOpen.has(done.id), 'list { archived: false } holds the unarchived room only');
+      }, ctx.settleMs);
+      const reopened = await ctx.collab.rooms.update(done.id, { archived: false });
+      assert.equal(reopened.archived, false, 'update result: unarchived');
+      assert.equal((await ctx.collab.rooms.get(done.id)).archived, false, 'get after unarchive');
+    },
+  },
+  {
     id: 'rooms.access',
     group: 'rooms',
     name: 'create with access round-trips the access levels',

@@ -39,6 +39,7 @@ const CASES: Record<CapabilityKey, UnsupportedCase> = {
   'rooms.delete': { call: (ctx, ids) => ctx.collab.rooms.delete(ids.room) },
   'rooms.metadataFilter': { call: (ctx, ids) => ctx.collab.rooms.list({ metadata: { ucConformance: ctx.runId } }) },
   'rooms.access': { call: (ctx, ids) => ctx.collab.rooms.create({ id: ids.room, access: { default: 'read' } }), unchanged: roomAbsent },
+  'rooms.archive': { call: (ctx, ids) => ctx.collab.rooms.update(ids.room, { archived: true }), unchanged: roomAbsent },
   'users.upsert': {
     call: (ctx, ids) => ctx.collab.users.upsert({ id: ids.user, name: 'Unsupported' }),
     unchanged: async (ctx, ids) => {
@@ -94,6 +95,11 @@ const CASES: Record<CapabilityKey, UnsupportedCase> = {
 const EXTRA_CALLS: Partial<Record<CapabilityKey, Call[]>> = {
   'rooms.list': [(ctx, ids) => collect(ctx.collab.rooms.iterate())],
   'rooms.metadataFilter': [(ctx, ids) => collect(ctx.collab.rooms.iterate({ metadata: { ucConformance: ctx.runId } }))],
+  'rooms.archive': [
+    (ctx, ids) => ctx.collab.rooms.update(ids.room, { archived: false }),
+    (ctx, ids) => ctx.collab.rooms.list({ archived: false, limit: 1 }),
+    (ctx, ids) => collect(ctx.collab.rooms.iterate({ archived: true })),
+  ],
   'threads.list': [(ctx, ids) => collect(ctx.collab.threads.iterate(ids.room))],
   'threads.resolve': [(ctx, ids) => ctx.collab.threads.unresolve(ids.room, ids.thread, { userId: ids.user })],
   'webhooks.subscriptions': [(ctx, ids) => ctx.collab.webhooks.subscriptions.list(), (ctx, ids) => ctx.collab.webhooks.subscriptions.get('sub_missing'), (ctx, ids) => ctx.collab.webhooks.subscriptions.delete('sub_missing')],

@@ -11,5 +11,6 @@ export function toRoom(room: StoredRoom): Room {
   const out: Room = { id: room.id, metadata: structuredClone(room.metadata), createdAt: new Date(room.createdAt), raw: structuredClone(rest) };
   if (room.name !== undefined) out.name = room.name;
   if (room.access !== undefined) out.access = structuredClone(room.access);
+  out.archived = room.archived === true;
   return out;
 }

@@ -1,16 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { ConflictError } from '../../../core/errors.js';
 import type { CallOptions, Page, PageRequest } from '../../../core/model/common.js';
-import { PageRequestSchema } from '../../../core/model/common.js';
-import {
-  CreateRoomInputSchema,
-  type CreateRoomInput,
-  type Room,
-  type RoomFilter,
-  RoomFilterSchema,
-  type UpdateRoomInput,
-  UpdateRoomInputSchema,
-} from '../../../core/model/room.js';
+import type { CreateRoomInput, Room, RoomFilter, UpdateRoomInput } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
 import { iteratePages, listKey } from '../../../core/paging.js';
 import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
@@ -19,8 +10,6 @@ import { toRoom } from '../mappers/rooms.js';
 import type { StoredRoom } from '../schemas.js';
 import { MEMORY_STORE, type MemoryStore } from '../store.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
-
-const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);
 
 /** Rooms of the embedded provider. */
 @injectable()
@@ -34,25 +23,24 @@ export class MemoryRoomService implements RoomService {
 
   async create(input: CreateRoomInput, options?: CallOptions): Promise<Room> {
     const op = 'rooms.create';
-    const data = this.ctx.validate(CreateRoomInputSchema, input, '', op);
     const rooms = this.ctx.tenant(options).rooms;
-    const existing = rooms.get(data.id);
+    const existing = rooms.get(input.id);
     if (existing) {
-      if (data.idempotent) {
+      if (input.idempotent) {
         await this.ctx.commit(op); // it may have been created by a call whose save is still in flight
         return toRoom(existing);
       }
-      throw new ConflictError(`Room ${JSON.stringify(data.id)} already exists`, { provider: 'memory', operation: op, vendorCode: 'ROOM_ALREADY_EXISTS' });
+      throw new ConflictError(`Room ${JSON.stringify(input.id)} already exists`, { provider: 'memory', operation: op, vendorCode: 'ROOM_ALREADY_EXISTS' });
     }
     const room: StoredRoom = {
-      id: data.id,
+      id: input.id,
       seq: this.ctx.store.nextSeq(),
-      metadata: copyMetadata(data.metadata),
+      metadata: copyMetadata(input.metadata),
       createdAt: new Date(this.ctx.store.now()),
       threads: new Map(),
     };
-    if (data.name !== undefined) room.name = data.name;
-    if (data.access !== undefined) room.access = structuredClone(data.access);
+    if (input.name !== undefined) room.name = input.name;
+    if (input.access !== undefined) room.access = structuredClone(input.access);
     rooms.set(room.id, room);
     this.ctx.changed({ type: 'room.created', roomId: room.id }, options);
     await this.ctx.commit(op);
@@ -61,15 +49,19 @@ export class MemoryRoomService implements RoomService {
 
   async get(id: string, options?: CallOptions): Promise<Room> {
     const op = 'rooms.get';
-    return toRoom(this.ctx.room(this.ctx.id(id, 'id', op), op, options));
+    return toRoom(this.ctx.room(id, op, options));
   }
 
   async list(query: RoomFilter & PageRequest = {}, options?: CallOptions): Promise<Page<Room>> {
     const op = 'rooms.list';
-    const q = this.ctx.validate(ListSchema, query, '', op);
-    const rooms = [...this.ctx.tenant(options).rooms.values()].filter((r) => this.matches(r, q));
-    const list = listKey('rooms', this.ctx.tenantOf(options), { metadata: q.metadata, userId: q.userId, groupIds: q.groupIds ? [...new Set(q.groupIds)].sort() : undefined });
-    return paginate(rooms, q, toRoom, { operation: op, list, defaultLimit: 20 });
+    const rooms = [...this.ctx.tenant(options).rooms.values()].filter((r) => this.matches(r, query));
+    const list = listKey('rooms', this.ctx.tenantOf(options), {
+      metadata: query.metadata,
+      userId: query.userId,
+      groupIds: query.groupIds ? [...new Set(query.groupIds)].sort() : undefined,
+      archived: query.archived,
+    });
+    return paginate(rooms, query, toRoom, { operation: op, list, defaultLimit: 20 });
   }
 
   async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
@@ -79,12 +71,13 @@ export class MemoryRoomService implements RoomService {
 
   async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {
     const op = 'rooms.update';
-    this.ctx.id(id, 'id', op);
-    const data = this.ctx.validate(UpdateRoomInputSchema, patch, 'patch', op);
     const room = this.ctx.room(id, op, options);
-    if (data.name !== undefined) room.name = data.name;
-    if (data.metadata) room.metadata = applyMetadataPatch(room.metadata, data.metadata);
-    if (data.access !== undefined) room.access = structuredClone(data.access);
+    if (patch.name !== undefined) room.name = patch.name;
+    if (patch.metadata) room.metadata = applyMetadataPatch(room.metadata, patch.metadata);
+    if (patch.access !== undefined) room.access = structuredClone(patch.access);
+    // Stored only while true, so snapshots of never-archived rooms stay as they were.
+    if (patch.archived === true) room.archived = true;
+    else if (patch.archived === false) delete room.archived;
     this.ctx.touchedRoom(id, options);
     await this.ctx.commit(op);
     return toRoom(room);
@@ -92,7 +85,7 @@ export class MemoryRoomService implements RoomService {
 
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'rooms.delete';
-    if (this.ctx.tenant(options).rooms.delete(this.ctx.id(id, 'id', op))) {
+    if (this.ctx.tenant(options).rooms.delete(id)) {
       this.ctx.store.presence.delete(`${this.ctx.tenantOf(options)}\u0000${id}`);
       this.ctx.changed({ type: 'room.deleted', roomId: id }, options);
     }
@@ -101,6 +94,7 @@ export class MemoryRoomService implements RoomService {
 
   private matches(room: StoredRoom, q: RoomFilter): boolean {
     if (!matchesMetadata(room.metadata, q.metadata)) return false;
+    if (q.archived !== undefined && (room.archived === true) !== q.archived) return false;
     if (q.userId || q.groupIds?.length) {
       // Liveblocks semantics: userId and groupIds are OR'ed; a room matches when any of them has access.
       const users = room.access?.users ?? {};

@@ -98,6 +98,25 @@ describe('memory persistence: durability of each write', () => {
   });
 });
 
+describe('memory persistence: room state', () => {
+  it('keeps the archived flag across a restart, from the journal and from a compacted snapshot', async () => {
+    const persistPath = join(await tempDir(), 'state.json');
+    const first = await openAt(persistPath);
+    await first.rooms.create({ id: 'done' });
+    await first.rooms.create({ id: 'open' });
+    await first.rooms.update('done', { archived: true });
+    // Reopened from the journal (no close: the way a crash leaves it).
+    const copy = await crashCopy(persistPath);
+    const fromJournal = await openAt(copy);
+    expect((await fromJournal.rooms.get('done')).archived).toBe(true);
+    expect((await fromJournal.rooms.list({ archived: false })).items.map((r) => r.id)).toEqual(['open']);
+    await first.close();
+    const fromSnapshot = await openAt(persistPath);
+    expect((await fromSnapshot.rooms.get('done')).archived).toBe(true);
+    expect((await fromSnapshot.rooms.get('open')).archived).toBe(false);
+  });
+});
+
 describe('memory persistence: journal recovery on load', () => {
   it('ignores a torn last line (a crash mid-append) and keeps appending after it safely', async () => {
     const dir = await tempDir();
