@@ -36,20 +36,20 @@ export abstract class AdapterContext<C, T extends string | undefined = string | 
   }
 
   /**
-   * Throws `UnsupportedFeatureError` when the capability is `no`. The container's guard already does
-   * this before the service runs; services call it too so that a service used outside the container
-   * still never reaches the network.
+   * Throws `UnsupportedFeatureError` when the capability is `no`. The container's guard does this for
+   * every core service method before the adapter runs; an adapter calls it only in methods of its own
+   * that core does not know (vendor extras), which the guard cannot see.
    */
   assert(key: CapabilityKey): void {
     assertCapability(this.provider, this.capabilities, key);
   }
 
-  /** Validates input with a schema, naming the bad field. */
+  /** Validates input with a vendor-specific schema (core already validated it against its own), naming the bad field. */
   validate<S extends z.ZodType>(schema: S, input: unknown, root: string, operation: string): z.output<S> {
     return validate(schema, input, root, operation);
   }
 
-  /** Validates an id argument. */
+  /** Validates an id argument of a vendor extra method (core validates those of core methods). */
   id(value: unknown, field: string, operation: string): string {
     return validateId(value, field, operation);
   }

@@ -21,7 +21,7 @@ export { veltCapabilities, veltCapabilityVariants } from './capabilities.js';
 export { PartialBatchError, type BatchItemFailure, mapVeltError } from './errors.js';
 export { VeltClient, VELT_MAX_IDS_PER_FILTER, VELT_DEFAULT_BASE_URL, type VeltClientOptions, type VeltCallOptions, type VeltPage } from './client.js';
 export type { VeltBulk, BulkThreadInput, BulkCommentInput, BulkCreatedThread, BulkWriteOptions } from './services/bulk.js';
-export { normaliseBasicWebhook, normaliseAdvancedWebhook, ADVANCED_EVENT_TYPES, BASIC_ACTION_TYPES } from './webhooks.js';
+export { normaliseBasicWebhook, normaliseAdvancedWebhook, ADVANCED_EVENT_TYPES, BASIC_ACTION_TYPES } from './webhook-events.js';
 
 /** Creates a collab on Velt: `await velt({ apiKey, authToken, organizationId })`. */
 export function velt(config: Omit<VeltConfig, 'provider'>, options?: CreateCollabOptions): Promise<Collab> {

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { type IssuedToken, type IssueTokenInput, IssueTokenInputSchema } from '../../../core/model/auth.js';
+import type { IssuedToken, IssueTokenInput } from '../../../core/model/auth.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { AuthService } from '../../../core/services/auth.js';
 import { jwtExpiry } from '../../../core/jwt.js';
@@ -22,15 +22,13 @@ export class VeltAuthService implements AuthService {
 
   async issueToken(input: IssueTokenInput, options?: CallOptions): Promise<IssuedToken> {
     const op = 'auth.issueToken';
-    this.ctx.assert('auth.issueToken');
-    const data = this.ctx.validate(IssueTokenInputSchema, input, '', op);
-    const info = data.userInfo ?? {};
-    const name = typeof info.name === 'string' && info.name !== '' ? info.name : data.userId;
-    const email = typeof info.email === 'string' && info.email !== '' ? info.email : `${encodeURIComponent(data.userId)}@users.invalid`;
+    const info = input.userInfo ?? {};
+    const name = typeof info.name === 'string' && info.name !== '' ? info.name : input.userId;
+    const email = typeof info.email === 'string' && info.email !== '' ? info.email : `${encodeURIComponent(input.userId)}@users.invalid`;
     const userProperties: { name: string; email: string; isAdmin?: boolean } = { name, email };
     if (typeof info.isAdmin === 'boolean') userProperties.isAdmin = info.isAdmin;
-    const { resources } = data.mode === 'id' ? { resources: [] } : tokenResources(data.rooms, this.ctx.tenantOf(options));
-    const token = await this.ctx.client.generateToken({ userId: data.userId, userProperties, permissions: { resources } }, op, this.ctx.call(options));
+    const { resources } = input.mode === 'id' ? { resources: [] } : tokenResources(input.rooms, this.ctx.tenantOf(options));
+    const token = await this.ctx.client.generateToken({ userId: input.userId, userProperties, permissions: { resources } }, op, this.ctx.call(options));
     return { token, expiresAt: (await jwtExpiry(token)) ?? new Date(Date.now() + TOKEN_TTL_MS) };
   }
 }

@@ -1,13 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { NotFoundError, ProviderResponseError, UnsupportedFeatureError } from '../../../core/errors.js';
-import {
-  type Comment,
-  type CreateCommentInput,
-  CreateCommentInputSchema,
-  type EditCommentInput,
-  EditCommentInputSchema,
-  type ReactionInput,
-} from '../../../core/model/comment.js';
+import type { Comment, CreateCommentInput, EditCommentInput, ReactionInput } from '../../../core/model/comment.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { CommentService, ReactionService } from '../../../core/services/comments.js';
 import { assertBatchSucceeded } from '../errors.js';
@@ -27,15 +20,13 @@ export class VeltCommentService implements CommentService {
 
   async create(input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
     const op = 'comments.create';
-    this.ctx.assert('comments.create');
-    const data = this.ctx.validate(CreateCommentInputSchema, input, '', op);
-    assertNoReservedKeys(data.metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
+    assertNoReservedKeys(input.metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
     const ids = await this.ctx.client.addComments(
       {
         organizationId: this.ctx.tenantOf(options),
-        documentId: data.roomId,
-        annotationId: data.threadId,
-        commentData: [toVeltComment(data)],
+        documentId: input.roomId,
+        annotationId: input.threadId,
+        commentData: [toVeltComment(input)],
         ...this.ctx.createFlags(),
       },
       op,
@@ -43,22 +34,19 @@ export class VeltCommentService implements CommentService {
     );
     const commentId = ids[0];
     if (commentId === undefined) throw new ProviderResponseError(`velt ${op}: the answer names no comment id`, { provider: 'velt', operation: op, path: 'result.data' });
-    return toComment(await this.fetch(data.roomId, data.threadId, commentId, op, options), data.threadId, data.roomId);
+    return toComment(await this.fetch(input.roomId, input.threadId, commentId, op, options), input.threadId, input.roomId);
   }
 
   async get(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<Comment> {
     const op = 'comments.get';
-    this.ctx.assert('comments.get');
-    const id = this.ids(roomId, threadId, commentId, op);
+    const id = parseCommentId(commentId, op);
     return toComment(await this.fetch(roomId, threadId, id, op, options), threadId, roomId);
   }
 
   async edit(roomId: string, threadId: string, commentId: string, input: EditCommentInput, options?: CallOptions): Promise<Comment> {
     const op = 'comments.edit';
-    this.ctx.assert('comments.edit');
-    const id = this.ids(roomId, threadId, commentId, op);
-    const { body } = this.ctx.validate(EditCommentInputSchema, input, '', op);
-    const fields = toVeltBody(body);
+    const id = parseCommentId(commentId, op);
+    const fields = toVeltBody(input.body);
     const result = await this.ctx.client.updateComments(
       {
         organizationId: this.ctx.tenantOf(options),
@@ -77,21 +65,13 @@ export class VeltCommentService implements CommentService {
 
   async delete(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<void> {
     const op = 'comments.delete';
-    this.ctx.assert('comments.delete');
-    const id = this.ids(roomId, threadId, commentId, op);
+    const id = parseCommentId(commentId, op);
     const result = await this.ctx.client.deleteComments(
       { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationId: threadId, commentIds: [id] },
       op,
       this.ctx.call(options),
     );
     assertBatchSucceeded(result, op);
-  }
-
-  private ids(roomId: string, threadId: string, commentId: string, op: string): number {
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
-    this.ctx.id(commentId, 'commentId', op);
-    return parseCommentId(commentId, op);
   }
 
   private async fetch(roomId: string, threadId: string, commentId: number, op: string, options?: CallOptions): Promise<VeltComment> {
@@ -119,12 +99,10 @@ export class VeltReactionService implements ReactionService {
   constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {}
 
   async add(_input: ReactionInput, _options?: CallOptions): Promise<Comment> {
-    this.ctx.assert('reactions.add');
     throw new UnsupportedFeatureError('velt', 'reactions.add', this.ctx.capabilities.notes['reactions.add']);
   }
 
   async remove(_input: ReactionInput, _options?: CallOptions): Promise<Comment> {
-    this.ctx.assert('reactions.remove');
     throw new UnsupportedFeatureError('velt', 'reactions.remove', this.ctx.capabilities.notes['reactions.remove']);
   }
 }

@@ -18,8 +18,6 @@ export class VeltEventService implements EventService {
 
   async broadcast(roomId: string, payload: unknown, options?: CallOptions): Promise<void> {
     const op = 'events.broadcast';
-    this.ctx.assert('events.broadcast');
-    this.ctx.id(roomId, 'roomId', op);
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       throw new ValidationError('payload', 'must be a JSON object (Velt live state data is an object)', { provider: 'velt', operation: op });
     }

@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { NotFoundError } from '../../../core/errors.js';
 import type { CallOptions, Page } from '../../../core/model/common.js';
-import {
-  type Notification,
-  type NotificationListQuery,
-  NotificationListQuerySchema,
-  type TriggerNotificationInput,
-  TriggerNotificationInputSchema,
-} from '../../../core/model/notification.js';
+import type { Notification, NotificationListQuery, TriggerNotificationInput } from '../../../core/model/notification.js';
 import type { NotificationService } from '../../../core/services/notifications.js';
 import { assertBatchSucceeded } from '../errors.js';
 import { isReadBy, toNotification, TRIGGER_MARKER, type TriggeredSourceData } from '../mappers/notifications.js';
@@ -26,24 +20,20 @@ export class VeltNotificationService implements NotificationService {
 
   async list(userId: string, query: NotificationListQuery = {}, options?: CallOptions): Promise<Page<Notification>> {
     const op = 'notifications.list';
-    this.ctx.assert('notifications.list');
-    this.ctx.id(userId, 'userId', op);
-    const q = this.ctx.validate(NotificationListQuerySchema, query, 'query', op);
     const org = this.ctx.tenantOf(options);
     return this.ctx.scan({
       operation: op,
-      limit: q.limit,
-      cursor: q.cursor,
+      limit: query.limit,
+      cursor: query.cursor,
       fetchPage: (pageToken, pageSize) =>
         this.ctx.client.getNotifications({ organizationId: org, userId, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options)),
-      ...(q.unread ? { match: (n: VeltNotification) => !isReadBy(n, userId) } : {}),
+      ...(query.unread ? { match: (n: VeltNotification) => !isReadBy(n, userId) } : {}),
       map: (n) => toNotification(n, userId, this.ctx.notificationDocumentId),
     });
   }
 
   async markRead(userId: string, notificationId: string, options?: CallOptions): Promise<void> {
     const op = 'notifications.markRead';
-    this.ctx.assert('notifications.markRead');
     const current = await this.find(userId, notificationId, op, options);
     if (isReadBy(current, userId)) return; // idempotent: nothing to write
     const result = await this.ctx.client.updateNotifications(
@@ -56,7 +46,6 @@ export class VeltNotificationService implements NotificationService {
 
   async delete(userId: string, notificationId: string, options?: CallOptions): Promise<void> {
     const op = 'notifications.delete';
-    this.ctx.assert('notifications.delete');
     await this.find(userId, notificationId, op, options);
     const result = await this.ctx.client.deleteNotifications(
       { organizationId: this.ctx.tenantOf(options), userId, notificationIds: [notificationId] },
@@ -68,25 +57,23 @@ export class VeltNotificationService implements NotificationService {
 
   async trigger(input: TriggerNotificationInput, options?: CallOptions): Promise<void> {
     const op = 'notifications.trigger';
-    this.ctx.assert('notifications.trigger');
-    const data = this.ctx.validate(TriggerNotificationInputSchema, input, '', op);
-    const marker: TriggeredSourceData[typeof TRIGGER_MARKER] = { kind: data.kind, subjectId: data.subjectId };
-    if (data.roomId !== undefined) marker.roomId = data.roomId;
-    if (data.data !== undefined) marker.data = { ...data.data };
+    const marker: TriggeredSourceData[typeof TRIGGER_MARKER] = { kind: input.kind, subjectId: input.subjectId };
+    if (input.roomId !== undefined) marker.roomId = input.roomId;
+    if (input.data !== undefined) marker.data = { ...input.data };
     // Velt notifications belong to a document: without a room, the configured inbox document (created on use).
-    const documentId = data.roomId ?? this.ctx.notificationDocumentId;
+    const documentId = input.roomId ?? this.ctx.notificationDocumentId;
     const flags = this.ctx.createFlags();
     await this.ctx.client.addNotification(
       {
         organizationId: this.ctx.tenantOf(options),
         documentId,
         ...(flags.createOrganization ? { createOrganization: true } : {}),
-        ...(data.roomId === undefined || flags.createDocument ? { createDocument: true } : {}),
+        ...(input.roomId === undefined || flags.createDocument ? { createDocument: true } : {}),
         notificationId: `uc-${randomUUID()}`,
-        actionUser: { userId: data.userId },
-        displayHeadlineMessageTemplate: data.kind,
-        displayBodyMessage: data.subjectId,
-        notifyUsers: [{ userId: data.userId }],
+        actionUser: { userId: input.userId },
+        displayHeadlineMessageTemplate: input.kind,
+        displayBodyMessage: input.subjectId,
+        notifyUsers: [{ userId: input.userId }],
         // Velt's default notifyAll: true would notify every user of the organization (§9.1).
         notifyAll: false,
         notificationSource: 'custom',
@@ -99,8 +86,6 @@ export class VeltNotificationService implements NotificationService {
 
   /** The notification, or `NotFoundError`: Velt's per-item failure ("Failed to update notification.") does not say why. */
   private async find(userId: string, notificationId: string, op: string, options?: CallOptions): Promise<VeltNotification> {
-    this.ctx.id(userId, 'userId', op);
-    this.ctx.id(notificationId, 'notificationId', op);
     const page = await this.ctx.client.getNotifications(
       { organizationId: this.ctx.tenantOf(options), userId, notificationIds: [notificationId] },
       op,

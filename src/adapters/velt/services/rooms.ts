@@ -1,16 +1,8 @@
 import { iteratePages } from '../../../core/paging.js';
 import { inject, injectable } from 'inversify';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
-import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
-import {
-  type CreateRoomInput,
-  CreateRoomInputSchema,
-  type Room,
-  type RoomFilter,
-  RoomFilterSchema,
-  type UpdateRoomInput,
-  UpdateRoomInputSchema,
-} from '../../../core/model/room.js';
+import type { CallOptions, Page, PageRequest } from '../../../core/model/common.js';
+import type { CreateRoomInput, Room, RoomFilter, UpdateRoomInput } from '../../../core/model/room.js';
 import type { RoomService } from '../../../core/services/rooms.js';
 import { assertBatchSucceeded } from '../errors.js';
 import { matchesMetadata } from '../../../core/metadata.js';
@@ -18,8 +10,6 @@ import { assertNoReservedKeys, DOCUMENT_RESERVED_KEYS } from '../mappers/metadat
 import { accessTypeOf, toRoom } from '../mappers/rooms.js';
 import type { VeltDocument } from '../schemas.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
-
-const ListSchema = RoomFilterSchema.extend(PageRequestSchema.shape);
 
 /**
  * Rooms are Velt documents of the organization (§5). `name` is `documentName`; room metadata is stored
@@ -31,15 +21,10 @@ export class VeltRoomService implements RoomService {
 
   async create(input: CreateRoomInput, options?: CallOptions): Promise<Room> {
     const op = 'rooms.create';
-    this.ctx.assert('rooms.create');
-    const data = this.ctx.validate(CreateRoomInputSchema, input, '', op);
-    assertNoReservedKeys(data.metadata, DOCUMENT_RESERVED_KEYS, 'metadata', op);
-    const document: { documentId: string } & Record<string, unknown> = { ...(data.metadata ?? {}), documentId: data.id };
-    if (data.name !== undefined) document.documentName = data.name;
-    if (data.access !== undefined) {
-      this.ctx.assert('rooms.access');
-      document.accessType = accessTypeOf(data.access, 'access', op);
-    }
+    assertNoReservedKeys(input.metadata, DOCUMENT_RESERVED_KEYS, 'metadata', op);
+    const document: { documentId: string } & Record<string, unknown> = { ...(input.metadata ?? {}), documentId: input.id };
+    if (input.name !== undefined) document.documentName = input.name;
+    if (input.access !== undefined) document.accessType = accessTypeOf(input.access, 'access', op);
     const org = this.ctx.tenantOf(options);
     try {
       const result = await this.ctx.client.addDocuments(
@@ -53,35 +38,31 @@ export class VeltRoomService implements RoomService {
       assertBatchSucceeded(result, op);
     } catch (err) {
       // Velt answers an existing documentId with a per-item `already-exists` (§5.1).
-      if (!(data.idempotent && err instanceof ConflictError)) throw err;
+      if (!(input.idempotent && err instanceof ConflictError)) throw err;
     }
-    return this.fetch(data.id, op, options);
+    return this.fetch(input.id, op, options);
   }
 
   async get(id: string, options?: CallOptions): Promise<Room> {
     const op = 'rooms.get';
-    this.ctx.assert('rooms.get');
-    return this.fetch(this.ctx.id(id, 'id', op), op, options);
+    return this.fetch(id, op, options);
   }
 
   async list(query: RoomFilter & PageRequest = {}, options?: CallOptions): Promise<Page<Room>> {
     const op = 'rooms.list';
-    this.ctx.assert('rooms.list');
-    const q = this.ctx.validate(ListSchema, query, '', op);
-    if (q.metadata && Object.keys(q.metadata).length > 0) this.ctx.assert('rooms.metadataFilter');
-    if (q.userId !== undefined) throw new ValidationError('userId', 'Velt cannot list documents by user', { provider: 'velt', operation: op });
-    if (q.groupIds !== undefined) throw new ValidationError('groupIds', 'Velt cannot list documents by group', { provider: 'velt', operation: op });
+    if (query.userId !== undefined) throw new ValidationError('userId', 'Velt cannot list documents by user', { provider: 'velt', operation: op });
+    if (query.groupIds !== undefined) throw new ValidationError('groupIds', 'Velt cannot list documents by group', { provider: 'velt', operation: op });
     const org = this.ctx.tenantOf(options);
     const inbox = this.ctx.notificationDocumentId;
     return this.ctx.scan({
       operation: op,
-      limit: q.limit,
-      cursor: q.cursor,
+      limit: query.limit,
+      cursor: query.cursor,
       fetchPage: (pageToken, pageSize) =>
         this.ctx.client.getDocuments({ organizationId: org, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options)),
       // Velt has no metadata query (§5.2): the filter runs here. The notification inbox document is not a room.
-      match: (doc: VeltDocument) => doc.id !== inbox && (q.metadata === undefined || matchesMetadata(toRoom(doc).metadata, q.metadata)),
-      filtered: q.metadata !== undefined && Object.keys(q.metadata).length > 0,
+      match: (doc: VeltDocument) => doc.id !== inbox && (query.metadata === undefined || matchesMetadata(toRoom(doc).metadata, query.metadata)),
+      filtered: query.metadata !== undefined && Object.keys(query.metadata).length > 0,
       map: toRoom,
     });
   }
@@ -93,17 +74,11 @@ export class VeltRoomService implements RoomService {
 
   async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {
     const op = 'rooms.update';
-    this.ctx.assert('rooms.update');
-    this.ctx.id(id, 'id', op);
-    const data = this.ctx.validate(UpdateRoomInputSchema, patch, 'patch', op);
-    assertNoReservedKeys(data.metadata, DOCUMENT_RESERVED_KEYS, 'patch.metadata', op);
+    assertNoReservedKeys(patch.metadata, DOCUMENT_RESERVED_KEYS, 'patch.metadata', op);
     // Velt merges document fields (§5.3): a metadata patch is sent as is, `null` removing a key.
-    const document: { documentId: string } & Record<string, unknown> = { ...(data.metadata ?? {}), documentId: id };
-    if (data.name !== undefined) document.documentName = data.name;
-    if (data.access !== undefined) {
-      this.ctx.assert('rooms.access');
-      document.accessType = accessTypeOf(data.access, 'patch.access', op);
-    }
+    const document: { documentId: string } & Record<string, unknown> = { ...(patch.metadata ?? {}), documentId: id };
+    if (patch.name !== undefined) document.documentName = patch.name;
+    if (patch.access !== undefined) document.accessType = accessTypeOf(patch.access, 'patch.access', op);
     if (Object.keys(document).length > 1) {
       const result = await this.ctx.client.updateDocuments({ organizationId: this.ctx.tenantOf(options), documents: [document] }, op, this.ctx.call(options));
       assertBatchSucceeded(result, op);
@@ -113,9 +88,8 @@ export class VeltRoomService implements RoomService {
 
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'rooms.delete';
-    this.ctx.assert('rooms.delete');
     try {
-      const result = await this.ctx.client.deleteDocuments({ organizationId: this.ctx.tenantOf(options), documentIds: [this.ctx.id(id, 'id', op)] }, op, this.ctx.call(options));
+      const result = await this.ctx.client.deleteDocuments({ organizationId: this.ctx.tenantOf(options), documentIds: [id] }, op, this.ctx.call(options));
       assertBatchSucceeded(result, op);
     } catch (err) {
       // Idempotent on every provider (RoomService contract): Velt's per-item `not-found` (§5.4) means "already gone".

@@ -1,16 +1,8 @@
 import { iteratePages } from '../../../core/paging.js';
 import { inject, injectable } from 'inversify';
 import { NotFoundError, ProviderResponseError } from '../../../core/errors.js';
-import { type CallOptions, type MetadataPatch, MetadataPatchSchema, type Page } from '../../../core/model/common.js';
-import {
-  type CreateThreadInput,
-  CreateThreadInputSchema,
-  type ResolveThreadInput,
-  ResolveThreadInputSchema,
-  type Thread,
-  type ThreadListQuery,
-  ThreadListQuerySchema,
-} from '../../../core/model/thread.js';
+import type { CallOptions, MetadataPatch, Page } from '../../../core/model/common.js';
+import type { CreateThreadInput, ResolveThreadInput, Thread, ThreadListQuery } from '../../../core/model/thread.js';
 import type { ThreadService } from '../../../core/services/threads.js';
 import { matchesMetadata } from '../../../core/metadata.js';
 import { assertBatchSucceeded } from '../errors.js';
@@ -42,57 +34,49 @@ export class VeltThreadService implements ThreadService {
 
   async create(input: CreateThreadInput, options?: CallOptions): Promise<Thread> {
     const op = 'threads.create';
-    this.ctx.assert('threads.create');
-    const data = this.ctx.validate(CreateThreadInputSchema, input, '', op);
-    if (data.id !== undefined) assertAnnotationId(data.id, 'id', op);
-    assertNoReservedKeys(data.metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
-    assertNoReservedKeys(data.comment.metadata, CONTEXT_RESERVED_KEYS, 'comment.metadata', op);
+    if (input.id !== undefined) assertAnnotationId(input.id, 'id', op);
+    assertNoReservedKeys(input.metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
+    assertNoReservedKeys(input.comment.metadata, CONTEXT_RESERVED_KEYS, 'comment.metadata', op);
     const annotation: VeltAnnotationInput = {
       // triggerNotification makes a REST thread behave like one made in the UI: mentioned users are
       // notified and webhooks fire (§7.3, the only documented way to get either from REST).
-      commentData: [{ ...toVeltComment(data.comment), triggerNotification: true }],
+      commentData: [{ ...toVeltComment(input.comment), triggerNotification: true }],
     };
-    if (data.id !== undefined) annotation.annotationId = data.id;
-    if (data.metadata && Object.keys(data.metadata).length > 0) annotation.context = { ...data.metadata };
+    if (input.id !== undefined) annotation.annotationId = input.id;
+    if (input.metadata && Object.keys(input.metadata).length > 0) annotation.context = { ...input.metadata };
     const org = this.ctx.tenantOf(options);
     const result = await this.ctx.client.addAnnotations(
-      { organizationId: org, documentId: data.roomId, commentAnnotations: [annotation], ...this.ctx.createFlags() },
+      { organizationId: org, documentId: input.roomId, commentAnnotations: [annotation], ...this.ctx.createFlags() },
       op,
       this.ctx.call(options),
     );
     assertBatchSucceeded(result, op);
     // The answer map is keyed per annotation (map order is not request order): read `annotationId` (§7.3).
-    const threadId = Object.values(result)[0]?.annotationId ?? data.id;
+    const threadId = Object.values(result)[0]?.annotationId ?? input.id;
     if (!threadId) throw new ProviderResponseError(`velt ${op}: the answer names no annotationId`, { provider: 'velt', operation: op, path: 'result.data' });
-    return toThread(await this.fetch(data.roomId, threadId, op, options), data.roomId);
+    return toThread(await this.fetch(input.roomId, threadId, op, options), input.roomId);
   }
 
   async get(roomId: string, threadId: string, options?: CallOptions): Promise<Thread> {
     const op = 'threads.get';
-    this.ctx.assert('threads.get');
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
     return toThread(await this.fetch(roomId, threadId, op, options), roomId);
   }
 
   async list(roomId: string, query: ThreadListQuery = {}, options?: CallOptions): Promise<Page<Thread>> {
     const op = 'threads.list';
-    this.ctx.assert('threads.list');
-    this.ctx.id(roomId, 'roomId', op);
-    const q = this.ctx.validate(ThreadListQuerySchema, query, 'query', op);
     const org = this.ctx.tenantOf(options);
-    const filtered = q.resolved !== undefined || (q.metadata !== undefined && Object.keys(q.metadata).length > 0);
+    const filtered = query.resolved !== undefined || (query.metadata !== undefined && Object.keys(query.metadata).length > 0);
     return this.ctx.scan({
       operation: op,
-      limit: q.limit,
-      cursor: q.cursor,
+      limit: query.limit,
+      cursor: query.cursor,
       fetchPage: (pageToken, pageSize) =>
         this.ctx.client.getAnnotations({ organizationId: org, documentId: roomId, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options)),
       // Velt filters statuses by id only; resolution is the status type (§7.2), so it is filtered here.
       match: (a: VeltAnnotation | null) =>
         a !== null &&
-        (q.resolved === undefined || isResolved(a) === q.resolved) &&
-        matchesMetadata(pickMetadata(a.context, CONTEXT_RESERVED_KEYS), q.metadata),
+        (query.resolved === undefined || isResolved(a) === query.resolved) &&
+        matchesMetadata(pickMetadata(a.context, CONTEXT_RESERVED_KEYS), query.metadata),
       filtered,
       map: (a) => toThread(a as VeltAnnotation, roomId),
     });
@@ -104,9 +88,6 @@ export class VeltThreadService implements ThreadService {
 
   async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {
     const op = 'threads.delete';
-    this.ctx.assert('threads.delete');
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
     const result = await this.ctx.client.deleteAnnotations({ organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationIds: [threadId] }, op, this.ctx.call(options));
     // An unknown id is a per-item "Annotation not found." (§7.7): NotFoundError.
     assertBatchSucceeded(result, op);
@@ -122,14 +103,10 @@ export class VeltThreadService implements ThreadService {
 
   async updateMetadata(roomId: string, threadId: string, metadata: MetadataPatch, options?: CallOptions): Promise<Thread['metadata']> {
     const op = 'threads.updateMetadata';
-    this.ctx.assert('threads.metadata');
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
-    const patch = this.ctx.validate(MetadataPatchSchema, metadata, 'metadata', op);
-    assertNoReservedKeys(patch, CONTEXT_RESERVED_KEYS, 'metadata', op);
+    assertNoReservedKeys(metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
     // Velt replaces `context` as a whole (§7.6): read it, patch it, write it back (keeping `access`).
     const current = await this.fetch(roomId, threadId, op, options);
-    const context = patchedContext(current.context, patch);
+    const context = patchedContext(current.context, metadata);
     const result = await this.ctx.client.updateAnnotations(
       { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationIds: [threadId], updatedData: { context } },
       op,
@@ -140,10 +117,7 @@ export class VeltThreadService implements ThreadService {
   }
 
   private async setResolved(op: string, roomId: string, threadId: string, input: ResolveThreadInput, resolved: boolean, options?: CallOptions): Promise<Thread> {
-    this.ctx.assert('threads.resolve');
-    this.ctx.id(roomId, 'roomId', op);
-    this.ctx.id(threadId, 'threadId', op);
-    const { userId } = this.ctx.validate(ResolveThreadInputSchema, input, '', op);
+    const { userId } = input;
     const current = await this.fetch(roomId, threadId, op, options);
     // Idempotent: a thread already in the wanted state keeps its status (and its resolver).
     if (isResolved(current) === resolved) return toThread(current, roomId);

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { NotFoundError } from '../../../core/errors.js';
-import { type CallOptions, type Page, type PageRequest, PageRequestSchema } from '../../../core/model/common.js';
-import { type UpsertUserInput, UpsertUserInputSchema, type User } from '../../../core/model/user.js';
+import type { CallOptions, Page, PageRequest } from '../../../core/model/common.js';
+import type { UpsertUserInput, User } from '../../../core/model/user.js';
 import type { UserService } from '../../../core/services/users.js';
 import { assertBatchSucceeded } from '../errors.js';
 import { assertNoReservedKeys, metadataDiff, pickMetadata, USER_RESERVED_KEYS } from '../mappers/metadata.js';
@@ -19,21 +19,19 @@ export class VeltUserService implements UserService {
 
   async upsert(input: UpsertUserInput, options?: CallOptions): Promise<User> {
     const op = 'users.upsert';
-    this.ctx.assert('users.upsert');
-    const data = this.ctx.validate(UpsertUserInputSchema, input, '', op);
-    assertNoReservedKeys(data.metadata, USER_RESERVED_KEYS, 'metadata', op);
+    assertNoReservedKeys(input.metadata, USER_RESERVED_KEYS, 'metadata', op);
     const org = this.ctx.tenantOf(options);
-    const existing = await this.find(data.id, op, options);
-    const user: VeltUserRef & Record<string, unknown> = { userId: data.id };
-    if (data.name !== undefined) user.name = data.name;
-    if (data.email !== undefined) user.email = data.email;
-    if (data.avatarUrl !== undefined) user.photoUrl = data.avatarUrl;
+    const existing = await this.find(input.id, op, options);
+    const user: VeltUserRef & Record<string, unknown> = { userId: input.id };
+    if (input.name !== undefined) user.name = input.name;
+    if (input.email !== undefined) user.email = input.email;
+    if (input.avatarUrl !== undefined) user.photoUrl = input.avatarUrl;
     if (existing) {
       // `metadata` replaces the user's metadata: keys no longer present are cleared with `null`.
-      if (data.metadata !== undefined) Object.assign(user, metadataDiff(pickMetadata(existing, USER_RESERVED_KEYS), data.metadata));
+      if (input.metadata !== undefined) Object.assign(user, metadataDiff(pickMetadata(existing, USER_RESERVED_KEYS), input.metadata));
       assertBatchSucceeded(await this.ctx.client.updateUsers({ organizationId: org, users: [user] }, op, this.ctx.call(options)), op);
     } else {
-      Object.assign(user, data.metadata ?? {});
+      Object.assign(user, input.metadata ?? {});
       const result = await this.ctx.client.addUsers(
         { organizationId: org, users: [user], ...(this.ctx.config.createMissing ? { createOrganization: true } : {}) },
         op,
@@ -41,28 +39,25 @@ export class VeltUserService implements UserService {
       );
       assertBatchSucceeded(result, op);
     }
-    const stored = await this.find(data.id, op, options);
-    if (!stored) throw new NotFoundError(`velt ${op}: user ${JSON.stringify(data.id)} is not readable after the write`, { provider: 'velt', operation: op });
+    const stored = await this.find(input.id, op, options);
+    if (!stored) throw new NotFoundError(`velt ${op}: user ${JSON.stringify(input.id)} is not readable after the write`, { provider: 'velt', operation: op });
     return toUser(stored);
   }
 
   async get(id: string, options?: CallOptions): Promise<User> {
     const op = 'users.get';
-    this.ctx.assert('users.get');
-    const user = await this.find(this.ctx.id(id, 'id', op), op, options);
+    const user = await this.find(id, op, options);
     if (!user) throw new NotFoundError(`velt ${op}: user ${JSON.stringify(id)} not found`, { provider: 'velt', operation: op, vendorCode: 'NOT_FOUND' });
     return toUser(user);
   }
 
   async list(query: PageRequest = {}, options?: CallOptions): Promise<Page<User>> {
     const op = 'users.list';
-    this.ctx.assert('users.list');
-    const q = this.ctx.validate(PageRequestSchema, query, '', op);
     const org = this.ctx.tenantOf(options);
     return this.ctx.scan({
       operation: op,
-      limit: q.limit,
-      cursor: q.cursor,
+      limit: query.limit,
+      cursor: query.cursor,
       fetchPage: (pageToken, pageSize) => this.ctx.client.getUsers({ organizationId: org, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options)),
       map: toUser,
     });
@@ -70,8 +65,7 @@ export class VeltUserService implements UserService {
 
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'users.delete';
-    this.ctx.assert('users.delete');
-    const result = await this.ctx.client.deleteUsers({ organizationId: this.ctx.tenantOf(options), userIds: [this.ctx.id(id, 'id', op)] }, op, this.ctx.call(options));
+    const result = await this.ctx.client.deleteUsers({ organizationId: this.ctx.tenantOf(options), userIds: [id] }, op, this.ctx.call(options));
     // An unknown user is a per-item "User does not exist." (§6.4): NotFoundError.
     assertBatchSucceeded(result, op);
   }
