@@ -47,7 +47,7 @@ function knownIds(): string[] {
   return [...new Set([...shippedIds, ...registered.keys()])];
 }
 
-/** Loads the adapter definition of a provider. `ConfigError` when the adapter is not part of this version. */
+/** Loads the adapter definition of a provider. `ConfigError` for an id neither the registry nor `registerAdapter` knows. */
 export async function loadAdapter(provider: string): Promise<AdapterDefinition<never>> {
   const custom = registered.get(provider);
   if (custom) return custom.load();

@@ -5,7 +5,6 @@
  */
 import type { z } from 'zod';
 import type { AdapterConfigSpec, AdapterDefinition } from '../core/adapter.js';
-import { ConfigError } from '../core/errors.js';
 import { registerSecretShapes } from '../core/redact.js';
 import { kabelwerkConfig } from './kabelwerk/config.js';
 import { liveblocksConfig } from './liveblocks/config.js';
@@ -16,12 +15,8 @@ import { veltConfig } from './velt/config.js';
 export interface RegistryEntry<Spec extends AdapterConfigSpec = AdapterConfigSpec> {
   /** The adapter's config spec. */
   readonly config: Spec;
-  /** Imports the adapter; `ConfigError` when it is not part of this version. */
+  /** Imports the adapter (lazily, so an app bundles only the one it uses). */
   readonly load: () => Promise<AdapterDefinition<never>>;
-}
-
-function notShipped(id: string): () => Promise<never> {
-  return () => Promise.reject(new ConfigError(`The ${id} adapter is not part of this version of unicollab`, { field: 'provider', envVar: 'COLLAB_PROVIDER', provider: id }));
 }
 
 /** The shipped adapters, by provider id (the order is the order of `PROVIDER_IDS`). */
@@ -29,8 +24,7 @@ export const ADAPTERS = {
   memory: { config: memoryConfig, load: async () => (await import('./memory/index.js')).memoryAdapter as AdapterDefinition<never> },
   liveblocks: { config: liveblocksConfig, load: async () => (await import('./liveblocks/index.js')).liveblocksAdapter as AdapterDefinition<never> },
   velt: { config: veltConfig, load: async () => (await import('./velt/index.js')).veltAdapter as AdapterDefinition<never> },
-  // The config is known (so env loading and errors name its variables), the adapter not yet.
-  kabelwerk: { config: kabelwerkConfig, load: notShipped('kabelwerk') },
+  kabelwerk: { config: kabelwerkConfig, load: async () => (await import('./kabelwerk/index.js')).kabelwerkAdapter as AdapterDefinition<never> },
 } as const satisfies Record<string, RegistryEntry>;
 
 // Secret shapes of every known vendor are redacted from the moment the registry is loaded, so an

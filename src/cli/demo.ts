@@ -20,7 +20,9 @@ export async function runDemo(config: CollabConfig, print: Printer): Promise<num
   const collab = await createCollab(config);
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const roomId = `unicollab-demo-${suffix}`;
-  const alice = `alice-${suffix}`;
+  // Alice owns the room and writes in it: some vendors' rooms are one user's conversation, keyed by
+  // that user (a Kabelwerk room id is its end user's key), and only its participants may post.
+  const alice = roomId;
   const bob = `bob-${suffix}`;
   print.line(`unicollab demo on provider "${collab.provider}"`);
 
@@ -64,14 +66,14 @@ export async function runDemo(config: CollabConfig, print: Printer): Promise<num
 
       print.heading('Threads, comments, reactions');
       const body = fromText(`Hi @${bob}, can you review the spec at https://example.com/spec?`);
-      const thread = await step('threads.create (with a mention and a link)', 'threads.create', () => collab.threads.create({ roomId, comment: { authorId: alice, body }, metadata: { priority: 'high' } }), (t: Thread) => `thread=${t.id}: "${toText(t.comments[0]!.body)}"`);
+      const thread = await step('threads.create (with a mention and a link)', 'threads.create', () => collab.threads.create({ roomId, comment: { authorId: alice, body }, ...(collab.capabilities['threads.metadata'] === 'no' ? {} : { metadata: { priority: 'high' } }) }), (t: Thread) => `thread=${t.id}: "${toText(t.comments[0]!.body)}"`);
       if (thread === SKIP) {
         for (const s of ['comments.create', 'reactions.add', 'threads.resolve', 'threads.list', 'comments.edit']) needs(s, 'threads.create');
       } else {
-        const reply = await step('comments.create (reply)', 'comments.create', () => collab.comments.create({ roomId, threadId: thread.id, authorId: bob, body: fromText('Looks good to me!') }), (c) => `comment=${c.id}`);
+        const reply = await step('comments.create (follow-up)', 'comments.create', () => collab.comments.create({ roomId, threadId: thread.id, authorId: alice, body: fromText('The spec is final, by the way.') }), (c) => `comment=${c.id}`);
         if (reply !== SKIP) {
           await step('reactions.add', 'reactions.add', () => collab.reactions.add({ roomId, threadId: thread.id, commentId: reply.id, userId: alice, emoji: '👍' }), (c) => `reactions=${JSON.stringify(c.reactions.map((r) => [r.emoji, r.userIds.length]))}`);
-          await step('comments.edit', 'comments.edit', () => collab.comments.edit(roomId, thread.id, reply.id, { body: fromText('Looks great to me!') }), (c) => `"${toText(c.body)}"`);
+          await step('comments.edit', 'comments.edit', () => collab.comments.edit(roomId, thread.id, reply.id, { body: fromText('The spec is final now.') }), (c) => `"${toText(c.body)}"`);
         } else {
           needs('reactions.add', 'comments.create');
         }

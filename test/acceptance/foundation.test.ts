@@ -10,6 +10,7 @@ import {
   createCollab,
   fromText,
   NotFoundError,
+  registerAdapter,
   toText,
   ValidationError,
   WebhookVerificationError,
@@ -69,10 +70,11 @@ describe('foundation acceptance (public API, memory provider)', () => {
     await expect(createCollab({ provider: 'nope' } as never)).rejects.toBeInstanceOf(ConfigError);
   });
 
-  it('answers a provider whose adapter is not in this version with a ConfigError saying so', async () => {
-    const err = await createCollab({ provider: 'kabelwerk', url: 'https://kw.example.com', apiToken: 'kw-secret-token' }).catch((e: unknown) => e);
+  it('answers an adapter that fails to load with the loader\'s ConfigError, never echoing the config\'s secrets', async () => {
+    registerAdapter('unbuilt', () => Promise.reject(new ConfigError('The unbuilt adapter is not part of this version of unicollab', { field: 'provider', provider: 'unbuilt' })));
+    const err = await createCollab({ provider: 'unbuilt', apiToken: 'kw-secret-token' } as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).message).toBe('The kabelwerk adapter is not part of this version of unicollab');
+    expect((err as ConfigError).message).toBe('The unbuilt adapter is not part of this version of unicollab');
     expect(JSON.stringify(err)).not.toContain('kw-secret-token');
   });
 
