@@ -16,6 +16,7 @@
  */
 import type { Channel, Push, Socket } from 'phoenix';
 import { AbortedError, AuthenticationError, CollabError, NetworkError, ProviderUnavailableError, TimeoutError } from '../../core/errors.js';
+import { raceAbort } from '../../core/abort.js';
 import type { Closeable } from '../../core/tokens.js';
 import { channelRejected, realtimeInit } from './errors.js';
 import { type KabelwerkPrivateJoin, KabelwerkPrivateJoinSchema } from './schemas.js';
@@ -97,27 +98,6 @@ function settle(push: Push, call: RealtimeCall, topic: string, event: string, ti
           new TimeoutError(`kabelwerk ${call.operation}: no reply to ${event === 'phx_join' ? 'joining' : event + ' on'} ${topic} within ${timeoutMs} ms`, realtimeInit(call.operation)),
         );
       });
-  });
-}
-
-/** Rejects with `AbortedError` when the caller aborts first. */
-function abortable<T>(promise: Promise<T>, call: RealtimeCall): Promise<T> {
-  const signal = call.signal;
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(AbortedError.from(signal, realtimeInit(call.operation)));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(AbortedError.from(signal, realtimeInit(call.operation)));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
   });
 }
 
@@ -238,7 +218,7 @@ class UserSession {
         if (this.#privateChannel === joined) this.#privateChannel = undefined;
       });
     }
-    return abortable(this.#privateChannel, call);
+    return raceAbort(this.#privateChannel, call.signal, realtimeInit(call.operation));
   }
 
   async close(): Promise<void> {
@@ -356,7 +336,7 @@ export class KabelwerkRealtime implements Closeable {
 
   private async use<T>(userKey: string, call: RealtimeCall, task: (session: UserSession) => Promise<T>): Promise<T> {
     if (this.#closed) throw new CollabError(`kabelwerk ${call.operation}: the collab is closed`, realtimeInit(call.operation));
-    const session = await abortable(this.session(userKey, call.operation), call);
+    const session = await raceAbort(this.session(userKey, call.operation), call.signal, realtimeInit(call.operation));
     session.acquire();
     try {
       // A timer may have been held up (a suspended machine): never use a token about to expire.

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { AbortedError, ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import { raceAbort } from '../../../core/abort.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import { DEFAULT_HUB } from '../config.js';
 import { rejectionOf } from '../errors.js';
@@ -75,7 +76,7 @@ export class KabelwerkHubSide {
         if (this.actors.get(tenant) === actor) this.actors.delete(tenant);
       });
     }
-    return options?.signal ? raceSignal(actor, options.signal, this.ctx.provider, operation) : actor;
+    return raceAbort(actor, options?.signal, { provider: this.ctx.provider, operation });
   }
 
   private async resolveActor(tenant: string, operation: string): Promise<HubActor> {
@@ -214,21 +215,3 @@ function minId(messages: readonly KabelwerkMessage[]): number | undefined {
   return min;
 }
 
-/** `promise`, or `AbortedError` as soon as the caller's signal aborts. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal, provider: string, operation: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(AbortedError.from(signal, { provider, operation }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(AbortedError.from(signal, { provider, operation }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
