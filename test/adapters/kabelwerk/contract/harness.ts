@@ -5,7 +5,7 @@
  * vendors/kabelwerk.md (sdk-python's test fixtures).
  */
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { installNock, type SeenRequest } from '../../../support/nock.js';
 import { type Collab, createCollab } from '../../../../src/collab.js';
 import type { KabelwerkConfig } from '../../../../src/adapters/kabelwerk/config.js';
 import { API_TOKEN } from '../support.js';
@@ -14,29 +14,14 @@ import { API_TOKEN } from '../support.js';
 export const ORIGIN = 'https://hubdemo.kabelwerk.io';
 
 /** One call the adapter made. */
-export interface Seen {
-  method: string;
-  path: string;
-  headers: Record<string, unknown>;
-  body: unknown;
-}
+export type Seen = SeenRequest;
 
 /** Every call intercepted in the current test, in order. */
 export const seen: Seen[] = [];
 
 /** Installs the nock lifecycle for a test file. */
 export function useNock(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    seen.length = 0;
-    expect(pending, 'every expected Kabelwerk call was made').toEqual([]);
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  installNock({ message: 'every expected Kabelwerk call was made', seen });
 }
 
 /** What an interceptor answers. */

@@ -3,7 +3,8 @@
  * interceptor that records exactly what went out (method, path and query, headers, JSON body).
  */
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { installNock } from '../../../support/nock.js';
 import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
 import type { LiveblocksConfig } from '../../../../src/index.js';
 
@@ -82,14 +83,5 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
 
 /** Installs nock for the calling test file: no real network, no leftover interceptors. */
 export function useNock(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending, 'every interceptor was used').toEqual([]);
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  installNock({ message: 'every interceptor was used' });
 }

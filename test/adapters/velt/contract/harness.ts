@@ -4,7 +4,8 @@
  * records the body that went out, answering with a literal example of vendors/velt.md.
  */
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { installNock, type SeenRequest } from '../../../support/nock.js';
 import { type Collab, createCollab, registerAdapter } from '../../../../src/collab.js';
 import type { VeltConfig } from '../../../../src/index.js';
 
@@ -19,29 +20,14 @@ export const ORG = 'yourOrganizationId';
 registerAdapter('velt', async () => (await import('../../../../src/adapters/velt/index.js')).veltAdapter);
 
 /** One call the adapter made. */
-export interface Seen {
-  path: string;
-  method: string;
-  headers: Record<string, unknown>;
-  body: unknown;
-}
+export type Seen = SeenRequest;
 
 /** Every call intercepted in the current test, in order. */
 export const seen: Seen[] = [];
 
 /** Installs the nock lifecycle for a test file. */
 export function useNock(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    seen.length = 0;
-    expect(pending, 'every expected Velt call was made').toEqual([]);
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  installNock({ message: 'every expected Velt call was made', seen });
 }
 
 /**
