@@ -1,18 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
+import { sink } from '../support/output.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 async function cli(...argv: string[]) {
   const out = sink();

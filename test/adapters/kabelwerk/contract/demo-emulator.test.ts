@@ -3,10 +3,10 @@
  * config `loadConfigFromEnv` builds from COLLAB_PROVIDER=kabelwerk and the KABELWERK_* variables,
  * completes with exit code 0, declaring what Kabelwerk does not offer as unsupported.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../../../src/cli/demo.js';
 import { Printer } from '../../../../src/cli/output.js';
+import { sink } from '../../../support/output.js';
 import { loadConfigFromEnv } from '../../../../src/index.js';
 import type { KabelwerkEmulator } from '../emulator/server.js';
 import { API_TOKEN, PRIVATE_KEY, startEmulator } from '../support.js';
@@ -21,13 +21,7 @@ afterAll(async () => {
 
 describe('unicollab demo on kabelwerk (emulator)', () => {
   it('completes with exit 0: the room, its thread and messages are real; reactions, presence and webhooks are reported unsupported', async () => {
-    let output = '';
-    const out = new Writable({
-      write(chunk, _encoding, done) {
-        output += String(chunk);
-        done();
-      },
-    });
+    const out = sink();
     const config = loadConfigFromEnv({
       COLLAB_PROVIDER: 'kabelwerk',
       KABELWERK_URL: emulator.url,
@@ -35,7 +29,8 @@ describe('unicollab demo on kabelwerk (emulator)', () => {
       KABELWERK_HUB: 'main',
       KABELWERK_PRIVATE_KEY: PRIVATE_KEY,
     });
-    const code = await runDemo(config, new Printer(out));
+    const code = await runDemo(config, new Printer(out.stream));
+    const output = out.text();
     expect(code, output).toBe(0);
     expect(output).toMatch(/ok\s+rooms\.create/);
     expect(output).toMatch(/ok\s+threads\.create/);

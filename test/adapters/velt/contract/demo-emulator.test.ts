@@ -3,10 +3,10 @@
  * emulator with the config `loadConfigFromEnv` builds from COLLAB_PROVIDER=velt and the VELT_* variables,
  * completes with exit code 0, declaring the unsupported steps as such.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../../../src/cli/demo.js';
 import { Printer } from '../../../../src/cli/output.js';
+import { sink } from '../../../support/output.js';
 import { loadConfigFromEnv } from '../../../../src/index.js';
 import { registerAdapter } from '../../../../src/collab.js';
 import { startVeltEmulator, type VeltEmulator } from '../emulator/server.js';
@@ -23,13 +23,7 @@ afterAll(async () => {
 
 describe('unicollab demo on velt (emulator)', () => {
   it('completes with exit 0; reactions and presence.list are reported unsupported', async () => {
-    let output = '';
-    const out = new Writable({
-      write(chunk, _encoding, done) {
-        output += String(chunk);
-        done();
-      },
-    });
+    const out = sink();
     const config = loadConfigFromEnv({
       COLLAB_PROVIDER: 'velt',
       VELT_API_KEY: 'velt_demo_api_key_1',
@@ -38,7 +32,8 @@ describe('unicollab demo on velt (emulator)', () => {
       VELT_BASE_URL: emulator.url,
       VELT_CREATE_MISSING: 'true',
     });
-    const code = await runDemo(config, new Printer(out));
+    const code = await runDemo(config, new Printer(out.stream));
+    const output = out.text();
     expect(output).toMatch(/skip reactions\.add .*does not support reactions\.add/);
     expect(output).toMatch(/does not support presence\.list/);
     expect(output).not.toContain('velt_demo_api_key_1');
