@@ -26,7 +26,8 @@ export {
 export type { Collab, CreateCollabOptions, CollabConfig, ProviderId, CustomProviderConfig } from './collab.js';
 export { createCollabWith, bindCollabWith, createCollabContainerWith } from './core/container.js';
 export { defineAdapter, ADAPTER_SPECIFICATION_VERSION } from './core/adapter.js';
-export type { AdapterDefinition, AdapterConfigSpec, AdapterConformance, EnvField, EnvCoercion, ServiceName } from './core/adapter.js';
+export { effectiveCapabilities } from './core/absent-services.js';
+export type { AdapterDefinition, AdapterConfigSpec, AdapterConformance, EnvField, EnvCoercion, ServiceName, RequiredServiceName, OptionalServiceName } from './core/adapter.js';
 export { httpConfigShape, webhookReplayShape, webhookSecretSchema } from './core/config.js';
 export { MemoryConfigSchema, type MemoryConfig } from './adapters/memory/config.js';
 export { LiveblocksConfigSchema, type LiveblocksConfig } from './adapters/liveblocks/config.js';

@@ -2,6 +2,7 @@ import { CAPABILITY_KEYS, type CapabilityDeclaration } from '../core/capabilitie
 import { PROVIDER_IDS } from '../adapters/registry.js';
 import { loadAdapter } from '../collab.js';
 import { CollabError } from '../core/errors.js';
+import { effectiveCapabilities } from '../core/absent-services.js';
 
 const MARK = { yes: 'yes', partial: 'partial', no: 'no' } as const;
 
@@ -52,9 +53,9 @@ export async function shippedCapabilities(): Promise<Record<string, CapabilityDe
       throw err;
     }
     if (adapter.capabilityVariants) {
-      for (const variant of adapter.capabilityVariants()) out[variant.label] = variant.declaration;
+      for (const variant of adapter.capabilityVariants()) out[variant.label] = effectiveCapabilities(adapter, variant.declaration);
     } else {
-      out[id] = adapter.capabilities({ provider: id } as never);
+      out[id] = effectiveCapabilities(adapter, adapter.capabilities({ provider: id } as never));
     }
   }
   return out;

@@ -46,7 +46,14 @@ export interface AdapterConfigSpec<Schema extends z.ZodObject = z.ZodObject> {
 }
 
 /** The ten services every adapter binds, by `Collab` property. */
-export type ServiceName = 'rooms' | 'users' | 'threads' | 'comments' | 'reactions' | 'presence' | 'notifications' | 'auth' | 'webhooks' | 'events';
+export type RequiredServiceName = 'rooms' | 'users' | 'threads' | 'comments' | 'reactions' | 'presence' | 'notifications' | 'auth' | 'webhooks' | 'events';
+/**
+ * Services an adapter may leave out (added after specification 1 was first published, so adapters
+ * written before them keep working): core binds a stand-in whose capabilities are all `no`.
+ */
+export type OptionalServiceName = 'documents' | 'storage';
+/** Every service of a `Collab`, by property. */
+export type ServiceName = RequiredServiceName | OptionalServiceName;
 
 /** A class Inversify can build (its constructor parameters carry `@inject`). */
 export type Injectable = abstract new (...args: never[]) => object;
@@ -76,8 +83,8 @@ export interface AdapterDefinition<Config = unknown> extends AdapterConfigSpec {
    * capability table.
    */
   capabilityVariants?(): Array<{ label: string; declaration: CapabilityDeclaration }>;
-  /** The class of each service. */
-  readonly services: Readonly<Record<ServiceName, Injectable>>;
+  /** The class of each service; `documents` and `storage` may be left out (their capabilities are then `no`). */
+  readonly services: Readonly<Record<RequiredServiceName, Injectable>> & Readonly<Partial<Record<OptionalServiceName, Injectable>>>;
   /** The vendor client, bound to `TOKENS.VendorClient` (or built in `setup`). */
   readonly client?: Injectable;
   /** Adapter-internal singletons (context, sub-services), by token. */

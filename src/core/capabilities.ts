@@ -37,6 +37,15 @@ export const CAPABILITY_KEYS = [
   'webhooks.verify',
   'webhooks.subscriptions',
   'events.broadcast',
+  'documents.get',
+  'documents.set',
+  'documents.list',
+  'documents.updates',
+  'documents.versions',
+  'storage.get',
+  'storage.initialize',
+  'storage.delete',
+  'storage.patch',
 ] as const;
 
 /** A capability key, e.g. `threads.resolve`. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
-import { ADAPTER_SPECIFICATION_VERSION, type AdapterDefinition, type ServiceName } from './adapter.js';
+import { ABSENT_SERVICES, effectiveCapabilities, OPTIONAL_SERVICES } from './absent-services.js';
+import { ADAPTER_SPECIFICATION_VERSION, type AdapterDefinition, type OptionalServiceName, type ServiceName } from './adapter.js';
 import { type CapabilityDeclaration, type CapabilityKey, type CapabilityMap, type CapabilityNotes, missingCapabilities } from './capabilities.js';
 import { type BaseParsedConfig, parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
@@ -8,7 +9,9 @@ import { guardService } from './guard.js';
 import { registerSecretShapes } from './redact.js';
 import type { AuthService } from './services/auth.js';
 import type { CommentService, ReactionService } from './services/comments.js';
+import type { DocumentService } from './services/documents.js';
 import type { EventService } from './services/events.js';
+import type { StorageService } from './services/storage.js';
 import type { NotificationService } from './services/notifications.js';
 import type { PresenceService } from './services/presence.js';
 import type { RoomService } from './services/rooms.js';
@@ -38,6 +41,10 @@ export interface Collab {
   readonly auth: AuthService;
   readonly webhooks: WebhookService;
   readonly events: EventService;
+  /** The room's collaborative document (Yjs shared types as JSON, binary updates, versions). */
+  readonly documents: DocumentService;
+  /** The room's JSON storage document (conflict-free objects, lists and maps). */
+  readonly storage: StorageService;
   /** Releases sockets, timers and files. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -60,6 +67,8 @@ export const SERVICE_TOKENS: Readonly<Record<ServiceName, symbol>> = {
   auth: TOKENS.AuthService,
   webhooks: TOKENS.WebhookService,
   events: TOKENS.EventService,
+  documents: TOKENS.DocumentService,
+  storage: TOKENS.StorageService,
 };
 
 /**
@@ -75,7 +84,7 @@ export function acceptAdapterDefinition<D extends AdapterDefinition<never>>(defi
       { field: 'provider', provider: definition.id },
     );
   }
-  const missing = Object.keys(SERVICE_TOKENS).filter((name) => typeof definition.services?.[name as ServiceName] !== 'function');
+  const missing = Object.keys(SERVICE_TOKENS).filter((name) => !(name in OPTIONAL_SERVICES) && typeof definition.services?.[name as ServiceName] !== 'function');
   if (missing.length > 0) {
     throw new ConfigError(`The ${definition.id} adapter binds no ${missing.join(', ')} service`, { field: 'provider', provider: definition.id });
   }
@@ -94,7 +103,10 @@ export function adapterModule<C>(definition: AdapterDefinition<C>, config: C): C
     for (const [token, value] of constants) bind(token).toConstantValue(value);
     if (definition.client) bind(TOKENS.VendorClient).to(definition.client as never).inSingletonScope();
     for (const [token, cls] of definition.bindings ?? []) bind(token).to(cls as never).inSingletonScope();
-    for (const [name, token] of Object.entries(SERVICE_TOKENS)) bind(token).to(definition.services[name as ServiceName] as never).inSingletonScope();
+    for (const [name, token] of Object.entries(SERVICE_TOKENS)) {
+      const service = definition.services[name as ServiceName] ?? ABSENT_SERVICES[name as OptionalServiceName];
+      bind(token).to(service as never).inSingletonScope();
+    }
     const closeTokens = definition.lifecycle ?? [];
     bind(TOKENS.Lifecycle)
       .toResolvedValue((...closeables: Closeable[]): Closeable => ({ close: () => closeAll(closeables) }), [...closeTokens])
@@ -124,7 +136,7 @@ async function closeAll(closeables: readonly Closeable[]): Promise<void> {
 export async function bindCollabWith(container: Container, definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
   acceptAdapterDefinition(definition);
   const parsed: BaseParsedConfig = parseConfig(definition, config);
-  const declaration = definition.capabilities(parsed as never);
+  const declaration = effectiveCapabilities(definition, definition.capabilities(parsed as never));
   const missing = missingCapabilities(declaration, options.require ?? []);
   if (missing.length > 0) {
     throw new ConfigError(

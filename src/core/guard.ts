@@ -40,7 +40,13 @@ export const METHOD_CAPABILITIES: Record<string, Record<string, Rule>> = {
   webhooks: { verify: 'webhooks.verify' },
   'webhooks.subscriptions': { create: 'webhooks.subscriptions', get: 'webhooks.subscriptions', list: 'webhooks.subscriptions', delete: 'webhooks.subscriptions' },
   events: { broadcast: 'events.broadcast' },
+  documents: { get: 'documents.get', set: 'documents.set', list: 'documents.list', getUpdate: 'documents.updates', applyUpdate: 'documents.updates' },
+  'documents.versions': { list: 'documents.versions', create: 'documents.versions' },
+  storage: { get: 'storage.get', initialize: 'storage.initialize', delete: 'storage.delete', patch: 'storage.patch' },
 };
+
+/** Services reached through a property of another (`webhooks.subscriptions`), guarded as their own group. */
+const NESTED_SERVICES: Readonly<Record<string, readonly string[]>> = { webhooks: ['subscriptions'], documents: ['versions'] };
 
 function withMetadataFilter(key: CapabilityKey, query: unknown): CapabilityKey[] {
   const metadata = (query as { metadata?: Record<string, unknown> } | undefined)?.metadata;
@@ -111,9 +117,9 @@ export function guardService<T extends object>(group: string, service: T, provid
       return method === 'iterate' && shape ? abortable(result as AsyncIterable<unknown>, signalOf(args[shape.args.length]), context) : result;
     });
   }
-  if (group === 'webhooks') {
-    const subs = (service as { subscriptions?: object }).subscriptions;
-    if (subs) overrides.set('subscriptions', guardService('webhooks.subscriptions', subs, provider, declaration));
+  for (const property of NESTED_SERVICES[group] ?? []) {
+    const nested = (service as Record<string, unknown>)[property];
+    if (nested && typeof nested === 'object') overrides.set(property, guardService(`${group}.${property}`, nested, provider, declaration));
   }
   if (overrides.size === 0) return service;
   // A proxy (not Object.create) so methods run with the real instance as `this`: adapters may use #private fields.

@@ -25,6 +25,8 @@ export const TOKENS = {
   AuthService: Symbol.for('unicollab.AuthService'),
   WebhookService: Symbol.for('unicollab.WebhookService'),
   EventService: Symbol.for('unicollab.EventService'),
+  DocumentService: Symbol.for('unicollab.DocumentService'),
+  StorageService: Symbol.for('unicollab.StorageService'),
 } as const;
 
 /** Something that holds resources (sockets, timers, files) released by `close()`. */

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { CapabilityKey, CapabilityMap } from '../core/capabilities.js';
 import type { Collab } from '../core/container.js';
 import { commentChecks, reactionChecks } from './checks/comments.js';
+import { documentChecks } from './checks/documents.js';
 import { capabilityChecks, errorChecks } from './checks/errors.js';
 import { authChecks, eventChecks, webhookChecks } from './checks/misc.js';
 import { notificationChecks } from './checks/notifications.js';
 import { presenceChecks } from './checks/presence.js';
 import { roomChecks } from './checks/rooms.js';
+import { storageChecks } from './checks/storage.js';
 import { threadChecks } from './checks/threads.js';
 import { unsupportedChecks } from './checks/unsupported.js';
 import { userChecks } from './checks/users.js';
@@ -37,6 +39,8 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   ...authChecks,
   ...eventChecks,
   ...webhookChecks,
+  ...documentChecks,
+  ...storageChecks,
   ...errorChecks,
   ...unsupportedChecks,
 ].sort((a, b) => CONFORMANCE_GROUPS.indexOf(a.group) - CONFORMANCE_GROUPS.indexOf(b.group));

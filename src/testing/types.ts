@@ -14,6 +14,8 @@ export const CONFORMANCE_GROUPS = [
   'auth',
   'events',
   'webhooks',
+  'documents',
+  'storage',
   'errors',
 ] as const;
 
@@ -61,6 +63,11 @@ export interface ConformanceProbe {
   notificationIds?(userId: string): Promise<string[]>;
   /** The ids of the users the vendor reports present in the room. */
   presenceUserIds?(roomId: string): Promise<string[]>;
+  /**
+   * The JSON form of a document's root shared type as the vendor holds it (read without the adapter),
+   * or `undefined` when the key is absent.
+   */
+  documentValue?(roomId: string, key: string, type: 'text' | 'map' | 'array' | 'xml'): Promise<unknown>;
   /** Starts listening to the room's broadcasts; the suite broadcasts, then reads `received()`. */
   watchBroadcasts?(roomId: string): Promise<BroadcastWatcher>;
   /** How many requests the adapter sent to the vendor so far (proves validation happens before any request). */

@@ -5,6 +5,7 @@
  * the documented rules (decided here, independently of the code under test).
  */
 import fc from 'fast-check';
+import * as Y from 'yjs';
 import { type Collab, createCollab, registerAdapter } from '../../src/collab.js';
 
 registerAdapter('liveblocks', async () => (await import('../../src/adapters/liveblocks/index.js')).liveblocksAdapter);
@@ -122,8 +123,8 @@ export async function createTarget(name: Target['name']): Promise<Target> {
 
 /** The service object of a method group (`webhooks.subscriptions` is nested). */
 export function serviceOf(collab: Collab, group: string): Record<string, (...args: unknown[]) => unknown> {
-  if (group === 'webhooks.subscriptions') return collab.webhooks.subscriptions as never;
-  return (collab as unknown as Record<string, unknown>)[group] as never;
+  // `webhooks.subscriptions`, `documents.versions`: a service reached through another's property.
+  return group.split('.').reduce<unknown>((service, property) => (service as Record<string, unknown>)[property], collab) as never;
 }
 
 /** What a call did. */
@@ -558,6 +559,39 @@ const subscription = { url: 'http://127.0.0.1:9/hook', events: ['comment.created
 // The filter's userId is a plain non-empty string (it never reaches a path), not an id.
 const roomFilter = { metadata: { optional: true, arb: metadataFilterArg }, userId: { optional: true, arb: stringArg(PLAIN_ID) }, groupIds: { optional: true, arb: fc.oneof(ok(fc.array(PLAIN_ID, { maxLength: 3 })), bad(fc.constantFrom<unknown>('g', [''], [1]))) } };
 
+/** A real Yjs update (a text typed in a Y.Doc). */
+const REAL_UPDATE = (() => {
+  const doc = new Y.Doc();
+  doc.getText('body').insert(0, 'typed');
+  return Y.encodeStateAsUpdate(doc);
+})();
+const documentKeyArg = fc.oneof(
+  { weight: 3, arbitrary: ok(fc.string({ minLength: 1, maxLength: 40 })) },
+  { weight: 1, arbitrary: bad(fc.constantFrom<unknown>('', 'k'.repeat(257), 1, null, undefined, ['k'])) },
+);
+const sharedTypeArg = fc.oneof({ weight: 3, arbitrary: ok(fc.constantFrom('text', 'map', 'array', 'xml')) }, { weight: 1, arbitrary: bad(fc.constantFrom<unknown>('yjs', 'Text', '', 1, null)) });
+/** A value matching its type, or one that certainly does not (or is not JSON). */
+const documentInputArg: fc.Arbitrary<Tagged> = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(documentKeyArg, fc.oneof(ok(fc.tuple(fc.constant('text'), fc.string())), ok(fc.tuple(fc.constant('map'), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }))), ok(fc.tuple(fc.constant('array'), fc.array(fc.jsonValue(), { maxLength: 4 }))), ok(fc.tuple(fc.constant('xml'), fc.constantFrom('', '<p>x</p>', 'plain'))))).map(([key, tv]) => {
+    const [type, value] = tv.value as [string, unknown];
+    return { value: { key: key.value, type, value }, bad: key.bad };
+  }) },
+  { weight: 2, arbitrary: bad(fc.constantFrom<unknown>({ key: 'k', type: 'text', value: 1 }, { key: 'k', type: 'map', value: [] }, { key: 'k', type: 'array', value: {} }, { key: 'k', type: 'xml', value: '<open>' }, { key: 'k', type: 'text' }, { key: 'k', type: 'map', value: { n: 10n } }, null, 'k')) },
+);
+const updateArg = fc.oneof(
+  { weight: 3, arbitrary: ok(fc.constantFrom(new Uint8Array([0, 0]), REAL_UPDATE)) },
+  { weight: 2, arbitrary: bad(fc.constantFrom<unknown>(new Uint8Array(0), 'AAA=', [0, 0], null, new ArrayBuffer(2), new Uint8Array(16 * 1024 * 1024 + 1))) },
+);
+const lsonRootArg = fc.oneof(
+  { weight: 3, arbitrary: ok(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((data) => ({ lsonType: 'LiveObject', data }))) },
+  { weight: 2, arbitrary: bad(fc.constantFrom<unknown>({ a: 1 }, { lsonType: 'LiveList', data: [] }, { lsonType: 'LiveObject', data: [] }, { lsonType: 'LiveObject', data: { x: { lsonType: 'LiveThing', data: {} } } }, null, [])) },
+);
+const patchArg = fc.oneof(
+  { weight: 3, arbitrary: ok(fc.constantFrom([{ op: 'add', path: '/a', value: 1 }], [{ op: 'remove', path: '/a' }], [{ op: 'move', from: '/a', path: '/b' }])) },
+  { weight: 2, arbitrary: bad(fc.constantFrom<unknown>([], [{ op: 'explode', path: '/a' }], [{ op: 'add', path: '/a' }], [{ op: 'move', path: '/b' }], { op: 'add' }, null)) },
+);
+const storageQueryArg = fc.oneof({ weight: 3, arbitrary: ok(fc.constantFrom(undefined, {}, { format: 'json' }, { format: 'lson' })) }, { weight: 1, arbitrary: bad(fc.constantFrom<unknown>({ format: 'plain-lson' }, { format: 1 }, 'json')) });
+
 /** Every public service method. */
 export const METHODS: MethodCase[] = [
   {
@@ -793,4 +827,15 @@ export const METHODS: MethodCase[] = [
   { group: 'webhooks.subscriptions', method: 'list', args: [], options: true, idSlots: [], template: () => [] },
   { group: 'webhooks.subscriptions', method: 'delete', args: [idArg], options: true, idSlots: ['id'], template: (id) => [id('id')] },
   { group: 'events', method: 'broadcast', args: [idArg, payloadArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId'), { kind: 'ping' }] },
+  { group: 'documents', method: 'get', args: [idArg, objectArg({ key: documentKeyArg, type: sharedTypeArg })], options: true, idSlots: ['roomId'], template: (id) => [id('roomId'), { key: 'body', type: 'text' }] },
+  { group: 'documents', method: 'set', args: [idArg, documentInputArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId'), { key: 'body', type: 'text', value: 'x' }] },
+  { group: 'documents', method: 'list', args: [idArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId')] },
+  { group: 'documents', method: 'getUpdate', args: [idArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId')] },
+  { group: 'documents', method: 'applyUpdate', args: [idArg, updateArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId'), new Uint8Array([0, 0])] },
+  { group: 'documents.versions', method: 'list', args: [idArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId')] },
+  { group: 'documents.versions', method: 'create', args: [idArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId')] },
+  { group: 'storage', method: 'get', args: [idArg, storageQueryArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId'), { format: 'json' }] },
+  { group: 'storage', method: 'initialize', args: [idArg, lsonRootArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId'), { lsonType: 'LiveObject', data: {} }] },
+  { group: 'storage', method: 'delete', args: [idArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId')] },
+  { group: 'storage', method: 'patch', args: [idArg, patchArg], options: true, idSlots: ['roomId'], template: (id) => [id('roomId'), [{ op: 'add', path: '/a', value: 1 }]] },
 ];

@@ -71,3 +71,12 @@ describe.each(TARGET_NAMES)('fuzz: %s', (name) => {
     });
   }
 });
+
+describe('fuzz coverage', () => {
+  it('fuzzes every method core guards (METHOD_ARGUMENTS), so a new method cannot escape the fuzzer', async () => {
+    const { METHOD_ARGUMENTS } = await import('../../src/core/model/arguments.js');
+    const guarded = Object.entries(METHOD_ARGUMENTS).flatMap(([group, methods]) => Object.keys(methods).map((m) => `${group}.${m}`));
+    const fuzzed = new Set(METHODS.map((mc) => `${mc.group}.${mc.method}`));
+    expect(guarded.filter((m) => !fuzzed.has(m))).toEqual([]);
+  });
+});

@@ -3,6 +3,8 @@ import { CAPABILITY_KEYS, type CapabilityKey, type CapabilityMap, defineCapabili
 import { createCollab, type Collab } from '../../src/collab.js';
 import { NotFoundError } from '../../src/core/errors.js';
 import { guardService } from '../../src/core/guard.js';
+import { SERVICE_TOKENS } from '../../src/core/container.js';
+import type { ServiceName } from '../../src/core/adapter.js';
 import type { Page } from '../../src/core/model/common.js';
 import type { Room } from '../../src/core/model/room.js';
 import type { Thread } from '../../src/core/model/thread.js';
@@ -153,7 +155,7 @@ describe('conformance suite self-test', () => {
   it('passes the unsupported checks of a correctly guarded adapter that declares every capability "no"', async () => {
     const declaration = defineCapabilities(Object.fromEntries(CAPABILITY_KEYS.map((k) => [k, 'no'])) as Record<CapabilityKey, 'no'>);
     const guarded = (c: Collab): Collab => {
-      const services = ['rooms', 'users', 'threads', 'comments', 'reactions', 'presence', 'notifications', 'auth', 'webhooks', 'events'] as const;
+      const services = Object.keys(SERVICE_TOKENS) as ServiceName[];
       const patch: Record<string, unknown> = { capabilities: declaration.levels, capabilityNotes: declaration.notes };
       for (const name of services) patch[name] = guardService(name, c[name] as object, c.provider, declaration);
       return withServices(c, patch as Partial<Collab>);

@@ -20,6 +20,10 @@ const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** Decodes bodies as `Response.text()` does: UTF-8, a BOM dropped, bad bytes replaced. Stateless per call. */
 const utf8 = new TextDecoder();
 
+function decode(bytes: Uint8Array | undefined): string {
+  return bytes === undefined ? '' : utf8.decode(bytes);
+}
+
 /** Sends one attempt. Both transports must reject with the abort reason when `init.signal` aborts. */
 type Send = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -209,20 +213,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     init.signal = controller?.signal;
 
     let response: Response | undefined;
-    let text: string;
+    let bytes: Uint8Array | undefined;
     try {
       // The body is read inside the timer so a server that stalls mid-body still times out, and it
       // is always read to the end so the keep-alive connection goes back to the pool.
       if (controller) {
         response = await send(url, init);
-        text = await readBody(response, body);
+        bytes = await readBody(response, body);
       } else {
         const exchange = send(url, init).then((r) => {
           response = r;
           return readBody(r, body);
         });
         // A rejection after the timeout settled this promise is ignored here, so it is never unhandled.
-        text = await new Promise<string>((resolve, reject) => {
+        bytes = await new Promise<Uint8Array | undefined>((resolve, reject) => {
           rejectOnTimeout = reject;
           exchange.then(resolve, reject);
         });
@@ -251,19 +255,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // surface, not a network error to retry.
     const answered = response as Response; // set before the body was read
     const status = answered.status;
+    const success = status >= 200 && status < 300;
     const outcome =
-      status >= 200 && status < 300
-        ? parseSuccess(req, answered, text)
-        : new Failure(status >= 300 && status < 400 ? redirectFailure(req, answered, url) : httpFailure(req, answered, text));
+      success && req.responseType === 'bytes'
+        ? (bytes ?? new Uint8Array(0))
+        : success
+          ? parseSuccess(req, answered, decode(bytes))
+          : new Failure(status >= 300 && status < 400 ? redirectFailure(req, answered, url) : httpFailure(req, answered, decode(bytes)));
     if (logger) logAttempt(req, logPath, status, t0, attempt, answered, outcome instanceof Failure ? outcome.failure.error.code : undefined);
     return outcome;
   }
 
   /**
-   * Reads a body to the end as text, refusing one over `maxResponseBytes` (declared or counted) before
-   * it is buffered. The reader is left in `state` so a timeout can cancel it.
+   * Reads a body to the end, refusing one over `maxResponseBytes` (declared or counted) before it is
+   * buffered; `undefined` when there is none. The reader is left in `state` so a timeout can cancel it.
    */
-  async function readBody(response: Response, state: BodyState): Promise<string> {
+  async function readBody(response: Response, state: BodyState): Promise<Uint8Array | undefined> {
     const stream = response.body;
     if (state.abandoned !== undefined) {
       stream?.cancel(state.abandoned).catch(ignore);
@@ -274,7 +281,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       stream?.cancel().catch(ignore);
       throw new ResponseTooLarge(Number(declared), true);
     }
-    if (stream === null) return '';
+    if (stream === null) return undefined;
     const reader = stream.getReader();
     state.reader = reader;
     let first: Uint8Array | undefined;
@@ -292,8 +299,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       else (rest ??= []).push(value);
     }
     if (state.abandoned !== undefined) throw state.abandoned;
-    if (first === undefined) return '';
-    if (rest === undefined) return utf8.decode(first);
+    if (first === undefined || rest === undefined) return first;
     const all = new Uint8Array(total);
     all.set(first, 0);
     let offset = first.byteLength;
@@ -301,7 +307,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       all.set(chunk, offset);
       offset += chunk.byteLength;
     }
-    return utf8.decode(all);
+    return all;
   }
 
   function redirectFailure(req: HttpRequest<z.ZodType | undefined>, response: Response, url: string): AttemptFailure {

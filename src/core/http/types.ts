@@ -106,8 +106,11 @@ export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
    * of failing with `ConflictError`. A 409 on the first attempt is a real conflict and still throws.
    */
   recoverConflict?: () => Promise<unknown>;
-  /** How to read a 2xx body: `json` (default; an empty body gives `undefined`), `text`, `empty` (body ignored). */
-  responseType?: 'json' | 'text' | 'empty';
+  /**
+   * How to read a 2xx body: `json` (default; an empty body gives `undefined`), `text`, `bytes` (a
+   * `Uint8Array`, never scanned or redacted: binary content such as a Yjs update), `empty` (body ignored).
+   */
+  responseType?: 'json' | 'text' | 'bytes' | 'empty';
 }
 
 /** The shared HTTP client adapters use (one instance per adapter). */

@@ -4,6 +4,7 @@ import { MetadataPatchSchema, PageRequestSchema } from './common.js';
 import { CreateWebhookSubscriptionInputSchema } from './event.js';
 import { BROADCAST_JSON_LIMITS, jsonValue } from './json.js';
 import { IssueTokenInputSchema } from './auth.js';
+import { DocumentRefSchema, DocumentUpdateSchema, JsonPatchSchema, SetDocumentInputSchema, StorageQuerySchema, StorageRootSchema } from './document.js';
 import { NotificationListQuerySchema, TriggerNotificationInputSchema } from './notification.js';
 import { SetPresenceInputSchema } from './presence.js';
 import { CreateRoomInputSchema, RoomIterateFilterSchema, RoomListQuerySchema, UpdateRoomInputSchema } from './room.js';
@@ -104,5 +105,22 @@ export const METHOD_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, M
   },
   events: {
     broadcast: method(id('roomId'), named('payload', jsonValue(BROADCAST_JSON_LIMITS))),
+  },
+  documents: {
+    get: method(id('roomId'), named('ref', DocumentRefSchema)),
+    set: method(id('roomId'), input(SetDocumentInputSchema)),
+    list: method(id('roomId')),
+    getUpdate: method(id('roomId')),
+    applyUpdate: method(id('roomId'), named('update', DocumentUpdateSchema)),
+  },
+  'documents.versions': {
+    list: method(id('roomId')),
+    create: method(id('roomId')),
+  },
+  storage: {
+    get: method(id('roomId'), named('query', StorageQuerySchema, true)),
+    initialize: method(id('roomId'), named('root', StorageRootSchema)),
+    delete: method(id('roomId')),
+    patch: method(id('roomId'), named('operations', JsonPatchSchema)),
   },
 };

@@ -19,6 +19,7 @@ export const COLLAB_EVENT_TYPES = [
   'user.entered',
   'user.left',
   'storage.updated',
+  'document.updated',
   'unknown',
 ] as const;
 

@@ -10,3 +10,4 @@ export * from './event.js';
 export * from './auth.js';
 export * from './id.js';
 export * from './json.js';
+export * from './document.js';

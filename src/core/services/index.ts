@@ -7,3 +7,5 @@ export type * from './notifications.js';
 export type * from './auth.js';
 export type * from './webhooks.js';
 export type * from './events.js';
+export type * from './documents.js';
+export type * from './storage.js';

@@ -89,6 +89,15 @@ const CASES: Record<CapabilityKey, UnsupportedCase> = {
   'webhooks.verify': { call: (ctx, ids) => ctx.collab.webhooks.verify({ headers: {}, rawBody: '{}' }) },
   'webhooks.subscriptions': { call: (ctx, ids) => ctx.collab.webhooks.subscriptions.create({ url: 'https://example.com/unicollab-conformance', events: ['thread.created'] }) },
   'events.broadcast': { call: (ctx, ids) => ctx.collab.events.broadcast(ids.room, { type: 'unsupported' }) },
+  'documents.get': { call: (ctx, ids) => ctx.collab.documents.get(ids.room, { key: 'text', type: 'text' }) },
+  'documents.set': { call: (ctx, ids) => ctx.collab.documents.set(ids.room, { key: 'text', type: 'text', value: 'unsupported' }), unchanged: roomAbsent },
+  'documents.list': { call: (ctx, ids) => ctx.collab.documents.list(ids.room) },
+  'documents.updates': { call: (ctx, ids) => ctx.collab.documents.getUpdate(ids.room) },
+  'documents.versions': { call: (ctx, ids) => ctx.collab.documents.versions.list(ids.room) },
+  'storage.get': { call: (ctx, ids) => ctx.collab.storage.get(ids.room) },
+  'storage.initialize': { call: (ctx, ids) => ctx.collab.storage.initialize(ids.room, { lsonType: 'LiveObject', data: {} }), unchanged: roomAbsent },
+  'storage.delete': { call: (ctx, ids) => ctx.collab.storage.delete(ids.room) },
+  'storage.patch': { call: (ctx, ids) => ctx.collab.storage.patch(ids.room, [{ op: 'add', path: '/a', value: 1 }]) },
 };
 
 /** Extra guarded methods per capability (e.g. `iterate` shares `rooms.list`), also checked to reject. */
@@ -104,6 +113,8 @@ const EXTRA_CALLS: Partial<Record<CapabilityKey, Call[]>> = {
   'threads.resolve': [(ctx, ids) => ctx.collab.threads.unresolve(ids.room, ids.thread, { userId: ids.user })],
   'webhooks.subscriptions': [(ctx, ids) => ctx.collab.webhooks.subscriptions.list(), (ctx, ids) => ctx.collab.webhooks.subscriptions.get('sub_missing'), (ctx, ids) => ctx.collab.webhooks.subscriptions.delete('sub_missing')],
   'rooms.update': [(ctx, ids) => ctx.collab.rooms.update(ids.room, { name: 'Renamed' })],
+  'documents.updates': [(ctx, ids) => ctx.collab.documents.applyUpdate(ids.room, new Uint8Array([0, 0]))],
+  'documents.versions': [(ctx, ids) => ctx.collab.documents.versions.create(ids.room)],
 };
 
 /** The group a capability key belongs to (`webhooks.subscriptions` -> `webhooks`). */

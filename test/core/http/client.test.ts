@@ -114,6 +114,41 @@ describe('2xx bodies', () => {
     expect(await get('/ignored', 'empty')).toBeUndefined();
   });
 
+  it.each(['fetch', 'ky'] as const)('responseType bytes returns the exact bytes (%s), unscanned even when they spell the secret; an error body is still parsed', async (transport) => {
+    // Bytes that are not valid UTF-8, a multi-chunk body, and the secret's bytes: none may be altered.
+    const binary = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x80]), Buffer.from(SECRET), Buffer.alloc(200_000, 7)]);
+    nock(BASE)
+      .get('/bin')
+      .reply(200, binary, { 'content-type': 'application/octet-stream' })
+      .get('/none')
+      .reply(200, '')
+      .get('/missing')
+      .reply(404, { error: 'ROOM_NOT_FOUND', message: 'Room not found' });
+    const c = client({ transport });
+    const get = (path: string) => c.request({ method: 'GET', path, idempotent: true, operation: 'x.bytes', responseType: 'bytes' });
+    const out = await get('/bin');
+    expect(out).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(out as Uint8Array).equals(binary)).toBe(true);
+    expect(await get('/none')).toEqual(new Uint8Array(0));
+    const err = await rejection(get('/missing'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.vendorCode).toBe('ROOM_NOT_FOUND');
+  });
+
+  it('sends a raw Uint8Array body byte for byte with the caller content-type', async () => {
+    let seen: { body?: Buffer; type?: unknown } = {};
+    nock(BASE)
+      .put('/raw')
+      .reply(function (_uri, body) {
+        seen = { body: Buffer.from(body as string, 'hex'), type: this.req.headers['content-type'] };
+        return [200, { ok: true }];
+      });
+    const bytes = new Uint8Array([0, 1, 2, 0xff, 0x80]);
+    await client().request({ method: 'PUT', path: '/raw', body: bytes, headers: { 'Content-Type': 'application/octet-stream' }, idempotent: false, operation: 'x.put' });
+    expect(seen.type).toBe('application/octet-stream');
+    expect([...(seen.body ?? [])]).toEqual([...bytes]);
+  });
+
   it('returns the schema output (transforms applied)', async () => {
     nock(BASE).get('/r').reply(200, { createdAt: '2026-01-02T03:04:05Z', extra: true });
     const schema = z.object({ createdAt: z.string().transform((s) => new Date(s)) });
