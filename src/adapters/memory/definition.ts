@@ -5,11 +5,13 @@ import type { MemoryModuleOptions } from './module-options.js';
 import { MemoryAuthService } from './services/auth.js';
 import { MemoryCommentService, MemoryReactionService } from './services/comments.js';
 import { MEMORY_TOKENS, MemoryContext } from './services/context.js';
+import { MemoryDocumentService } from './services/documents.js';
 import { MemoryEventService } from './services/events.js';
 import { MemoryNotificationRules } from './services/notification-rules.js';
 import { MemoryNotificationService } from './services/notifications.js';
 import { MemoryPresenceService } from './services/presence.js';
 import { MemoryRoomService } from './services/rooms.js';
+import { MemoryStorageService } from './services/storage.js';
 import { MemoryThreadService } from './services/threads.js';
 import { MemoryUserService } from './services/users.js';
 import { MemoryWebhookFanout, MemoryWebhookService, MemoryWebhookSubscriptions } from './services/webhooks.js';
@@ -58,6 +60,8 @@ export function memoryDefinition(options: MemoryModuleOptions = {}): AdapterDefi
       auth: MemoryAuthService,
       webhooks: MemoryWebhookService,
       events: MemoryEventService,
+      documents: MemoryDocumentService,
+      storage: MemoryStorageService,
     },
     lifecycle: [MEMORY_TOKENS.Fanout, MEMORY_TOKENS.Store],
   });

@@ -38,6 +38,16 @@ export const StoredThreadSchema = z.object({
   createdAt: DateSchema,
   updatedAt: DateSchema,
 });
+/**
+ * A room's collaborative content: its Yjs document as one update (base64) and its JSON storage as
+ * an LSON root. A record of its own, so a room write never rewrites a large document.
+ */
+export const StoredRoomContentSchema = z.object({
+  ydoc: z.string().optional(),
+  storage: z.unknown().optional(),
+  /** Saved versions of the Yjs document, oldest first. */
+  versions: z.array(z.object({ id: z.string(), createdAt: DateSchema, ydoc: z.string() })).optional(),
+});
 /** A stored room. */
 export const StoredRoomSchema = z.object({
   id: z.string(),
@@ -48,6 +58,7 @@ export const StoredRoomSchema = z.object({
   archived: z.boolean().optional(),
   createdAt: DateSchema,
   threads: z.array(StoredThreadSchema),
+  content: StoredRoomContentSchema.optional(),
 });
 /** A stored user. */
 export const StoredUserSchema = z.object({
@@ -132,7 +143,7 @@ export const PersistedStateSchema = z.object({
 export const AnyPersistedStateSchema = z.discriminatedUnion('version', [PersistedStateV1Schema, PersistedStateSchema]);
 
 /** A room record's value: the room without its threads (each thread is a record of its own). */
-export const StoredRoomFieldsSchema = StoredRoomSchema.omit({ threads: true });
+export const StoredRoomFieldsSchema = StoredRoomSchema.omit({ threads: true, content: true });
 
 /**
  * One journal record: the whole new value of one entity (`v: null` deletes it), or the id sequence.
@@ -143,6 +154,7 @@ export const JournalRecordSchema = z.discriminatedUnion('k', [
   z.object({ k: z.literal('seq'), v: z.number() }),
   z.object({ k: z.literal('room'), t: z.string(), id: z.string(), v: StoredRoomFieldsSchema.nullable() }),
   z.object({ k: z.literal('thread'), t: z.string(), r: z.string(), id: z.string(), v: StoredThreadSchema.nullable() }),
+  z.object({ k: z.literal('content'), t: z.string(), r: z.string(), v: StoredRoomContentSchema.nullable() }),
   z.object({ k: z.literal('user'), t: z.string(), id: z.string(), v: StoredUserSchema.nullable() }),
   z.object({ k: z.literal('notification'), t: z.string(), u: z.string(), id: z.string(), v: StoredNotificationSchema.nullable() }),
   z.object({ k: z.literal('subscription'), id: z.string(), v: StoredSubscriptionSchema.nullable() }),
@@ -157,6 +169,8 @@ export type StoredReaction = z.infer<typeof StoredReactionSchema>;
 export type StoredComment = z.infer<typeof StoredCommentSchema>;
 /** A thread as stored, with its comments in order. */
 export type StoredThread = Omit<z.infer<typeof StoredThreadSchema>, 'comments'> & { comments: StoredComment[] };
+/** A room's collaborative content as stored. */
+export type StoredRoomContent = z.infer<typeof StoredRoomContentSchema>;
 /** A room as stored, with its threads by id. */
 export type StoredRoom = Omit<z.infer<typeof StoredRoomSchema>, 'threads'> & { threads: Map<string, StoredThread> };
 /** A user as stored. */

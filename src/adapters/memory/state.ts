@@ -37,6 +37,7 @@ export class MemoryTables {
 export type EntityRef =
   | { kind: 'room'; tenantId: string; roomId: string }
   | { kind: 'thread'; tenantId: string; roomId: string; threadId: string }
+  | { kind: 'content'; tenantId: string; roomId: string }
   | { kind: 'user'; tenantId: string; userId: string }
   | { kind: 'notification'; tenantId: string; userId: string; notificationId: string }
   | { kind: 'subscription'; subscriptionId: string }
@@ -49,6 +50,8 @@ export function refKey(ref: EntityRef): string {
       return JSON.stringify(['r', ref.tenantId, ref.roomId]);
     case 'thread':
       return JSON.stringify(['t', ref.tenantId, ref.roomId, ref.threadId]);
+    case 'content':
+      return JSON.stringify(['c', ref.tenantId, ref.roomId]);
     case 'user':
       return JSON.stringify(['u', ref.tenantId, ref.userId]);
     case 'notification':

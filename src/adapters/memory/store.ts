@@ -203,8 +203,10 @@ function entityOf(change: MemoryChange): EntityRef | undefined {
     }
     case 'user.entered':
     case 'user.left':
-    case 'storage.updated':
       return undefined;
+    case 'storage.updated':
+    case 'document.updated':
+      return roomId === undefined ? undefined : { kind: 'content', tenantId, roomId };
     default:
       // thread.*, comment.*, reaction.*: a thread is saved with its comments and reactions.
       return roomId !== undefined && threadId !== undefined ? { kind: 'thread', tenantId, roomId, threadId } : undefined;

@@ -7,7 +7,7 @@ import type { StoredRoom } from '../schemas.js';
 
 /** Stored room -> core Room. */
 export function toRoom(room: StoredRoom): Room {
-  const { threads: _threads, seq: _seq, ...rest } = room;
+  const { threads: _threads, seq: _seq, content: _content, ...rest } = room;
   const out: Room = { id: room.id, metadata: structuredClone(room.metadata), createdAt: new Date(room.createdAt), raw: structuredClone(rest) };
   if (room.name !== undefined) out.name = room.name;
   if (room.access !== undefined) out.access = structuredClone(room.access);

@@ -15,6 +15,10 @@ export function recordOf(tables: MemoryTables, ref: EntityRef): JournalRecord {
       const thread = tables.tenants.get(ref.tenantId)?.rooms.get(ref.roomId)?.threads.get(ref.threadId);
       return { k: 'thread', t: ref.tenantId, r: ref.roomId, id: ref.threadId, v: thread ?? null };
     }
+    case 'content': {
+      const room = tables.tenants.get(ref.tenantId)?.rooms.get(ref.roomId);
+      return { k: 'content', t: ref.tenantId, r: ref.roomId, v: room?.content ?? null };
+    }
     case 'user':
       return { k: 'user', t: ref.tenantId, id: ref.userId, v: tables.tenants.get(ref.tenantId)?.users.get(ref.userId) ?? null };
     case 'notification': {
@@ -41,9 +45,9 @@ export function batchRecords(tables: MemoryTables, refs: Iterable<EntityRef>, se
   return out;
 }
 
-/** A room without its threads (they are records of their own). */
-export function roomFields(room: StoredRoom): Omit<StoredRoom, 'threads'> {
-  const { threads: _threads, ...fields } = room;
+/** A room without its threads and content (they are records of their own). */
+export function roomFields(room: StoredRoom): Omit<StoredRoom, 'threads' | 'content'> {
+  const { threads: _threads, content: _content, ...fields } = room;
   return fields;
 }
 
@@ -67,8 +71,10 @@ export function applyRecord(tables: MemoryTables, record: JournalRecord): void {
         return;
       }
       const existing = rooms.get(record.id);
-      const threads = existing && existing.seq === record.v.seq ? existing.threads : new Map();
-      rooms.set(record.id, { ...record.v, threads });
+      const same = existing !== undefined && existing.seq === record.v.seq;
+      const room: StoredRoom = { ...record.v, threads: same ? existing.threads : new Map() };
+      if (same && existing.content !== undefined) room.content = existing.content;
+      rooms.set(record.id, room);
       tables.seq = Math.max(tables.seq, record.v.seq);
       return;
     }
@@ -81,6 +87,14 @@ export function applyRecord(tables: MemoryTables, record: JournalRecord): void {
       if (!room) return;
       room.threads.set(record.id, record.v);
       tables.seq = Math.max(tables.seq, record.v.seq);
+      return;
+    }
+    case 'content': {
+      // Like a thread: content of a room that does not exist (deleted later in the journal) is skipped.
+      const room = tables.tenants.get(record.t)?.rooms.get(record.r);
+      if (!room) return;
+      if (record.v === null) delete room.content;
+      else room.content = record.v;
       return;
     }
     case 'user': {
@@ -123,7 +137,11 @@ export function restoreSnapshot(tables: MemoryTables, state: AnyPersistedState, 
   tables.seq = Math.max(tables.seq, state.seq);
   for (const [tenantId, t] of Object.entries(state.tenants)) {
     const tenant = tables.tenant(tenantId);
-    for (const room of t.rooms) tenant.rooms.set(room.id, { ...room, threads: new Map(room.threads.map((th) => [th.id, th])) });
+    for (const { content, ...room } of t.rooms) {
+      const stored: StoredRoom = { ...room, threads: new Map(room.threads.map((th) => [th.id, th])) };
+      if (content !== undefined) stored.content = content;
+      tenant.rooms.set(room.id, stored);
+    }
     for (const user of t.users) tenant.users.set(user.id, user);
     for (const n of t.notifications) {
       let inbox = tenant.notifications.get(n.userId);

@@ -55,7 +55,7 @@ export async function writeSnapshot(tables: MemoryTables, journal: number, sink:
         await push(`${firstThread ? '' : ','}${JSON.stringify(thread)}`);
         firstThread = false;
       }
-      await push(']}');
+      await push(room.content === undefined ? ']}' : `],"content":${JSON.stringify(room.content)}}`);
     }
     await push('],"users":[');
     first = true;

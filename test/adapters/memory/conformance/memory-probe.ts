@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { Collab } from '../../../../src/collab.js';
 import { memoryStoreOf } from '../../../../src/adapters/memory/index.js';
 import type { BroadcastWatcher, ConformanceProbe } from '../../../../src/testing/index.js';
@@ -41,6 +42,17 @@ export function memoryProbe(collab: () => Collab, tenantId = 'default'): Conform
       const received: unknown[] = [];
       const stop = store().onBroadcast(tenantId, roomId, (payload) => received.push(payload));
       return { received: () => [...received], close: () => void stop() };
+    },
+    // Decoded with yjs itself, not through core's JSON view, so the adapter cannot agree with itself.
+    documentValue: async (roomId, key, type) => {
+      const state = tenant().rooms.get(roomId)?.content?.ydoc;
+      if (state === undefined) return undefined;
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, Buffer.from(state, 'base64'));
+      if (!doc.share.has(key)) return undefined;
+      if (type === 'text') return doc.getText(key).toString();
+      if (type === 'xml') return doc.getXmlFragment(key).toString();
+      return type === 'map' ? doc.getMap(key).toJSON() : doc.getArray(key).toJSON();
     },
     requestCount: () => 0,
     webhooksReachLocalhost: true,

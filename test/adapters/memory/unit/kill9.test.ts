@@ -83,7 +83,11 @@ async function missing(collab: Collab, acknowledged: readonly string[]): Promise
           ? await collab.users.get(a).then(() => true, () => false)
           : kind === 'thread'
             ? await collab.threads.get(a, b!).then(() => true, () => false)
-            : await collab.comments.get(a, b!, c!).then(() => true, () => false);
+            : kind === 'document'
+              ? await collab.documents.get(a, { key: b!, type: 'text' }).then((d) => d.value === c!.replace('_', ' '), () => false)
+              : kind === 'storage'
+                ? await collab.storage.get(a).then((s) => s.data[b!] === Number(c), () => false)
+                : await collab.comments.get(a, b!, c!).then(() => true, () => false);
     if (!found) lost.push(line);
   }
   return lost;

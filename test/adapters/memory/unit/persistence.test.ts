@@ -115,6 +115,35 @@ describe('memory persistence: room state', () => {
     expect((await fromSnapshot.rooms.get('done')).archived).toBe(true);
     expect((await fromSnapshot.rooms.get('open')).archived).toBe(false);
   });
+
+  it('keeps document content, storage and versions across a restart (journal and snapshot), and drops them with the room', async () => {
+    const persistPath = join(await tempDir(), 'state.json');
+    const first = await openAt(persistPath);
+    await first.rooms.create({ id: 'doc' });
+    await first.rooms.create({ id: 'gone' });
+    await first.documents.set('doc', { key: 'body', type: 'text', value: 'persisted text' });
+    await first.documents.set('doc', { key: 'meta', type: 'map', value: { n: 1 } });
+    const version = await first.documents.versions.create('doc');
+    await first.documents.set('doc', { key: 'body', type: 'text', value: 'after the version' });
+    await first.storage.initialize('doc', { lsonType: 'LiveObject', data: { list: { lsonType: 'LiveList', data: [1] } } });
+    await first.storage.patch('doc', [{ op: 'add', path: '/list/-', value: 2 }]);
+    await first.documents.set('gone', { key: 'body', type: 'text', value: 'deleted with its room' });
+    await first.rooms.delete('gone');
+    await first.rooms.create({ id: 'gone' });
+    // A room update writes the room record only: the content must survive it (it is a record of its own).
+    await first.rooms.update('doc', { name: 'renamed' });
+    const check = async (collab: Collab) => {
+      expect((await collab.documents.get('doc', { key: 'body', type: 'text' })).value).toBe('after the version');
+      expect((await collab.documents.get('doc', { key: 'meta', type: 'map' })).value).toEqual({ n: 1 });
+      expect((await collab.documents.versions.list('doc')).map((v) => v.id)).toEqual([version.id]);
+      expect((await collab.storage.get('doc')).data).toEqual({ list: [1, 2] });
+      expect((await collab.documents.get('gone', { key: 'body', type: 'text' })).value).toBe('');
+      expect((await collab.rooms.get('doc')).raw).not.toHaveProperty('content');
+    };
+    await check(await openAt(await crashCopy(persistPath)));
+    await first.close();
+    await check(await openAt(persistPath));
+  });
 });
 
 describe('memory persistence: journal recovery on load', () => {
