@@ -20,6 +20,8 @@ const USERS_NOTE = 'Liveblocks has no user store: users come from your app (thei
  * - `webhooks.verify`: needs `webhookSecret` / `webhookSecrets`, or a management token (secrets of
  *   subscriptions created through the collab are trusted).
  * - `webhooks.subscriptions`: needs `managementToken` and `projectId` (Management API).
+ * - `documents.*`: the room's Yjs document (`/ydoc`, `/ydoc-binary`, `/versions`).
+ * - `storage.*`: the room's JSON storage (`/storage`); `storage.patch` is `partial`, see the note.
  */
 export function liveblocksCapabilities(config: LiveblocksCapabilityInputs): CapabilityDeclaration {
   const hasSecret = config.webhookSecret !== undefined || (config.webhookSecrets?.length ?? 0) > 0;
@@ -35,6 +37,15 @@ export function liveblocksCapabilities(config: LiveblocksCapabilityInputs): Capa
     // Subscriptions created through the collab hand their secret to the verifier, so a management token also enables it.
     'webhooks.verify': hasSecret || canManage ? 'yes' : 'no',
     'webhooks.subscriptions': canManage ? 'yes' : 'no',
+    'documents.get': 'yes',
+    'documents.set': 'yes',
+    'documents.list': 'yes',
+    'documents.updates': 'yes',
+    'documents.versions': 'yes',
+    'storage.get': 'yes',
+    'storage.initialize': 'yes',
+    'storage.delete': 'yes',
+    'storage.patch': 'partial',
   };
   const notes: Partial<Record<CapabilityKey, string>> = {
     'rooms.create': 'the room name is stored in the room metadata key "uc:name" (Liveblocks rooms have no name field)',
@@ -47,6 +58,12 @@ export function liveblocksCapabilities(config: LiveblocksCapabilityInputs): Capa
     'presence.list': 'active users with their connection and user info; the REST API does not return presence data',
     'presence.clear':
       'no delete-presence endpoint: clear re-sets the server-set presence with the minimum TTL, so the user disappears within 2 s; WebSocket users cannot be removed',
+    'documents.get': 'reads the whole document (GET /ydoc-binary) and the key from it',
+    'documents.set': 'reads the whole document (GET /ydoc-binary) and sends only the Yjs update that changes the key',
+    'documents.versions': 'Yjs history versions; the Liveblocks dev server does not implement them (HTTP 501)',
+    'storage.initialize': 'Liveblocks disconnects the users of the room when its storage is initialised',
+    'storage.patch':
+      'JSON Patch paths must go through LiveObject/LiveList/LiveMap nodes, not into plain JSON values inside them; the Liveblocks dev server does not implement it (HTTP 501)',
   };
   if (!hasSecret && !canManage) notes['webhooks.verify'] = 'configure webhookSecret (whsec_..., env LIVEBLOCKS_WEBHOOK_SECRET) or webhookSecrets';
   if (!canManage) notes['webhooks.subscriptions'] = 'configure managementToken and projectId to manage webhooks through the Management API';

@@ -20,15 +20,20 @@ import {
   type LbCreateRoomBody,
   type LbCreateThreadBody,
   LbCommentSchema,
+  LbCreatedVersionSchema,
+  LbHistoryVersionPageSchema,
   type LbIdentifyBody,
   LbManagementWebhookEnvelopeSchema,
   LbManagementWebhookPageSchema,
   LbNotificationPageSchema,
   LbNotificationSchema,
   type LbOutgoingBody,
+  type LbPlainLsonRoot,
+  LbPlainLsonRootSchema,
   LbRoomPageSchema,
   LbRoomSchema,
   type LbSetPresenceBody,
+  LbStorageJsonSchema,
   LbThreadListSchema,
   LbThreadMetadataResponseSchema,
   LbThreadSchema,
@@ -191,6 +196,136 @@ export class LiveblocksClient {
       responseType: 'empty',
       idempotent: false,
       operation: 'events.broadcast',
+      signal,
+    });
+  }
+
+  // ------------------------------------------------------------------ Yjs document and versions
+
+  /** `GET /v2/rooms/{roomId}/ydoc-binary`: the whole document as one binary Yjs update (v1 encoding). */
+  getYjsBinary(roomId: string, operation: string, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/rooms/' + enc(roomId) + '/ydoc-binary',
+      responseType: 'bytes',
+      idempotent: true,
+      operation,
+      signal,
+    }) as Promise<Uint8Array>;
+  }
+
+  /**
+   * `PUT /v2/rooms/{roomId}/ydoc` with the update as an `application/octet-stream` body (the dev server
+   * answers 400 without that content type). Retried: Yjs applies an update once, however often it arrives.
+   */
+  async sendYjsUpdate(roomId: string, update: Uint8Array, operation: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'PUT',
+      path: '/v2/rooms/' + enc(roomId) + '/ydoc',
+      body: update,
+      headers: { 'Content-Type': 'application/octet-stream' },
+      responseType: 'empty',
+      idempotent: true,
+      operation,
+      signal,
+    });
+  }
+
+  /** `GET /v2/rooms/{roomId}/versions?limit&cursor`: one page of Yjs history versions, newest first. */
+  listVersions(roomId: string, query: { limit?: number; cursor?: string }, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/rooms/' + enc(roomId) + '/versions',
+      query: { limit: query.limit, cursor: query.cursor },
+      schema: LbHistoryVersionPageSchema,
+      idempotent: true,
+      operation: 'documents.versions.list',
+      signal,
+    });
+  }
+
+  /**
+   * `POST /v2/rooms/{roomId}/versions` with `{}` (as `@liveblocks/node` createVersionHistorySnapshot):
+   * `{ data: { id } }`. Not retried: a retry after a lost answer would save a second version.
+   */
+  createVersion(roomId: string, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: '/v2/rooms/' + enc(roomId) + '/versions',
+      json: {},
+      schema: LbCreatedVersionSchema,
+      idempotent: false,
+      operation: 'documents.versions.create',
+      signal,
+    });
+  }
+
+  // ------------------------------------------------------------------ JSON storage
+
+  /** `GET /v2/rooms/{roomId}/storage?format=json`: the storage as plain JSON (`{}` when empty). */
+  getStorageJson(roomId: string, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/rooms/' + enc(roomId) + '/storage',
+      query: { format: 'json' },
+      schema: LbStorageJsonSchema,
+      idempotent: true,
+      operation: 'storage.get',
+      signal,
+    });
+  }
+
+  /** `GET /v2/rooms/{roomId}/storage?format=plain-lson`: the storage root as plain LSON. */
+  getStorageLson(roomId: string, operation = 'storage.get', signal?: AbortSignal) {
+    return this.http.request({
+      method: 'GET',
+      path: '/v2/rooms/' + enc(roomId) + '/storage',
+      query: { format: 'plain-lson' },
+      schema: LbPlainLsonRootSchema,
+      idempotent: true,
+      operation,
+      signal,
+    });
+  }
+
+  /**
+   * `POST /v2/rooms/{roomId}/storage` with a plain-LSON root; answers the root it stored. 409
+   * `CANNOT_UPDATE_EXISTING_STORAGE` when the storage is not empty. Retried like a create with a
+   * client id: a 409 on a retry after a lost answer means this call initialised it, so the storage is
+   * read back instead.
+   */
+  initializeStorage(roomId: string, root: LbPlainLsonRoot, signal?: AbortSignal) {
+    return this.http.request({
+      method: 'POST',
+      path: '/v2/rooms/' + enc(roomId) + '/storage',
+      json: root,
+      schema: LbPlainLsonRootSchema,
+      idempotent: true,
+      recoverConflict: () => this.getStorageLson(roomId, 'storage.initialize', signal),
+      operation: 'storage.initialize',
+      signal,
+    });
+  }
+
+  /** `DELETE /v2/rooms/{roomId}/storage` (200 per the OAS, 204 from the dev server). */
+  async deleteStorage(roomId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: '/v2/rooms/' + enc(roomId) + '/storage', responseType: 'empty', idempotent: true, operation: 'storage.delete', signal });
+  }
+
+  /**
+   * `PATCH /v2/rooms/{roomId}/storage/json-patch` with the RFC 6902 operations as the JSON body (a bare
+   * array). Source: liveblocks.io/docs/guides/modifying-storage-via-rest-api-with-json-patch and the
+   * Python SDK's `patch_storage_document` (body `list[...JsonPatchOperation]`, no answer body; a failing
+   * operation changes nothing and answers 422). Not retried: `add` to a list is not idempotent.
+   */
+  async patchStorage(roomId: string, operations: readonly unknown[], signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'PATCH',
+      path: '/v2/rooms/' + enc(roomId) + '/storage/json-patch',
+      json: operations,
+      responseType: 'empty',
+      idempotent: false,
+      operation: 'storage.patch',
       signal,
     });
   }

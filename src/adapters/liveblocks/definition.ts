@@ -5,10 +5,12 @@ import { liveblocksConfig } from './config.js';
 import { LiveblocksAuthService } from './services/auth.js';
 import { LiveblocksCommentService, LiveblocksReactionService } from './services/comments.js';
 import { LIVEBLOCKS_TOKENS, LiveblocksContext } from './services/context.js';
+import { LiveblocksDocumentService } from './services/documents.js';
 import { LiveblocksEventService } from './services/events.js';
 import { LiveblocksNotificationService } from './services/notifications.js';
 import { LiveblocksPresenceService } from './services/presence.js';
 import { LiveblocksRoomService } from './services/rooms.js';
+import { LiveblocksStorageService } from './services/storage.js';
 import { LiveblocksThreadService } from './services/threads.js';
 import { LiveblocksUserService } from './services/users.js';
 import { LiveblocksWebhookKeys, LiveblocksWebhookService, LiveblocksWebhookSubscriptions } from './services/webhooks.js';
@@ -39,5 +41,7 @@ export const liveblocksAdapter = defineAdapter<ParsedLiveblocksConfig>({
     auth: LiveblocksAuthService,
     webhooks: LiveblocksWebhookService,
     events: LiveblocksEventService,
+    documents: LiveblocksDocumentService,
+    storage: LiveblocksStorageService,
   },
 });

@@ -57,7 +57,7 @@ const LB_ERROR_REFINEMENTS: ErrorMapRefinements = {
       // The dev server answers 501 for whole feature groups (section 5.4): say so, since asking again cannot help.
       return new ProviderUnavailableError(
         `${PROVIDER} ${ctx.operation} is not implemented by this Liveblocks server (HTTP 501${code ? ` ${code}` : ''})${explanation ? `: ${explanation}` : ''}` +
-          ' (the Liveblocks dev server does not implement comments, notifications, presence-set, broadcast or the Management API)',
+          ' (the Liveblocks dev server does not implement comments, notifications, presence-set, broadcast, Yjs versions, storage JSON Patch or the Management API)',
         { ...init, retryable: false },
       );
     }

@@ -166,6 +166,51 @@ export const LbManagementWebhookPageSchema = z.looseObject({
   nextCursor: z.string().nullable().optional(),
 });
 
+/**
+ * A Yjs history version (`GET /v2/rooms/{id}/versions`, section 3.7):
+ * `{ type: "historyVersion", id, createdAt, authors: [{ id }], kind: "yjs" }`.
+ */
+export const LbHistoryVersionSchema = z.looseObject({
+  type: z.string().optional(),
+  id: z.string().min(1),
+  createdAt: IsoDate,
+  authors: z.array(z.looseObject({ id: z.string() })).default([]),
+  kind: z.string().optional(),
+});
+/** A history version on the wire. */
+export type LbHistoryVersion = z.output<typeof LbHistoryVersionSchema>;
+
+/** One page of `GET /v2/rooms/{id}/versions` (paged with `cursor`, not `startingAfter`). */
+export const LbHistoryVersionPageSchema = z.looseObject({
+  data: z.array(LbHistoryVersionSchema),
+  nextCursor: z.string().nullable().optional(),
+});
+/** One page of history versions on the wire. */
+export type LbHistoryVersionPage = z.output<typeof LbHistoryVersionPageSchema>;
+
+/** `POST /v2/rooms/{id}/versions` answers only the new version's id: `{ data: { id } }`. */
+export const LbCreatedVersionSchema = z.looseObject({ data: z.looseObject({ id: z.string().min(1) }) });
+
+/**
+ * A JSON object, passed through as parsed (not rebuilt key by key, so a `__proto__` key of vendor data
+ * stays data).
+ */
+const JsonObject = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'must be a JSON object' });
+
+/**
+ * A plain-LSON storage root (`GET /v2/rooms/{id}/storage?format=plain-lson`, `POST .../storage`):
+ * `{ liveblocksType: "LiveObject", data }`, nested nodes `{ liveblocksType, data }`.
+ */
+export const LbPlainLsonRootSchema = z.looseObject({
+  liveblocksType: z.literal('LiveObject'),
+  data: JsonObject,
+});
+/** A plain-LSON storage root on the wire. */
+export type LbPlainLsonRoot = z.output<typeof LbPlainLsonRootSchema>;
+
+/** The JSON form of a storage document (`GET /v2/rooms/{id}/storage?format=json`): an object. */
+export const LbStorageJsonSchema = JsonObject;
+
 /** A Liveblocks error body (section 2.1); the dev server's 422 uses `reason` instead of `message`. */
 export const LbErrorBodySchema = z.looseObject({
   error: z.string().optional(),

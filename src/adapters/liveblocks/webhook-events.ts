@@ -23,12 +23,13 @@ interface EventRule {
 }
 
 /**
- * Every Liveblocks event type and its normalisation. `ydocUpdated` is a storage change (Yjs storage);
+ * Every Liveblocks event type and its normalisation. `ydocUpdated` is a change of the room's Yjs
+ * document (`document.updated`), `storageUpdated` one of its JSON storage (`storage.updated`);
  * `commentMetadataUpdated` has no core type of its own and is an edit of the comment.
  */
 export const LB_EVENT_TO_COLLAB: ReadonlyMap<string, EventRule> = new Map<LbWebhookEventType, EventRule>([
   ['storageUpdated', { type: 'storage.updated', at: 'updatedAt' }],
-  ['ydocUpdated', { type: 'storage.updated', at: 'updatedAt' }],
+  ['ydocUpdated', { type: 'document.updated', at: 'updatedAt' }],
   ['userEntered', { type: 'user.entered', at: 'enteredAt', user: 'userId' }],
   ['userLeft', { type: 'user.left', at: 'leftAt', user: 'userId' }],
   ['roomCreated', { type: 'room.created', at: 'createdAt' }],

@@ -111,7 +111,17 @@ export function readSharedType(doc: Y.Doc, key: string, type: SharedType): unkno
   if (!doc.share.has(key)) return emptyValue(type);
   checkKind(doc, key, type);
   const shared = typed(doc, key, type);
+  if (shared instanceof Y.Map) return mapToJson(shared);
   return shared instanceof Y.XmlFragment || shared instanceof Y.Text ? shared.toString() : shared.toJSON();
+}
+
+/** `Y.Map#toJSON` assigns keys, so a `__proto__` entry would become the result's prototype: define them instead. */
+function mapToJson(map: Y.Map<unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of map.entries()) {
+    Object.defineProperty(out, key, { value: value instanceof Y.AbstractType ? value.toJSON() : value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /**
@@ -131,7 +141,7 @@ export function writeSharedType(doc: Y.Doc, key: string, type: SharedType, value
     if (shared instanceof Y.Text) replaceText(shared, value as string);
     else if (shared instanceof Y.Map) replaceMap(shared, value as Record<string, unknown>);
     else if (shared instanceof Y.Array) replaceArray(shared, value as unknown[]);
-    else replaceXml(shared, nodes as XmlNode[]);
+    else replaceXml(shared, nodes as XmlNode[], value as string);
   });
 }
 
@@ -194,7 +204,8 @@ function replaceArray(array: Y.Array<unknown>, next: unknown[]): void {
   if (next.length > 0) array.insert(0, next);
 }
 
-function replaceXml(fragment: Y.XmlFragment, nodes: XmlNode[]): void {
+function replaceXml(fragment: Y.XmlFragment, nodes: XmlNode[], xml: string): void {
+  if (fragment.toString() === xml) return;
   if (fragment.length > 0) fragment.delete(0, fragment.length);
   if (nodes.length > 0) fragment.insert(0, nodes.map(toYXml));
 }

@@ -41,7 +41,29 @@ const documentValue = jsonValue(DOCUMENT_JSON_LIMITS);
 export const SetDocumentInputSchema = DocumentRefSchema.extend({ value: documentValue }).superRefine((input, ctx) => {
   const problem = valueProblem(input.type, input.value);
   if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  const proto = protoKeyPath(input.value);
+  if (proto) ctx.addIssue({ code: 'custom', path: ['value', ...proto], message: 'has a "__proto__" key, which Yjs cannot store (its decoder drops it): rename the key' });
 });
+
+/** The path of the first object key named `__proto__` in a JSON value (Yjs' encoding would silently lose it). */
+function protoKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = protoKeyPath(value[i], [...path, i]);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const key of Object.keys(value)) {
+    // A nested key is lost on decode; a map's own top-level key survives (it is an entry name), but is
+    // refused too, so the rule is one sentence.
+    if (key === '__proto__') return [...path, key];
+    const p = protoKeyPath((value as Record<string, unknown>)[key], [...path, key]);
+    if (p) return p;
+  }
+  return undefined;
+}
 /** Input of `documents.set`. */
 export type SetDocumentInput = z.input<typeof SetDocumentInputSchema>;
 

@@ -17,7 +17,7 @@ export const COLLAB_EVENT_TO_LB: ReadonlyMap<CollabEventType, readonly LbWebhook
   return out;
 })();
 
-/** Liveblocks `subscribedEvents` for core event types (`storage.updated` also subscribes `ydocUpdated`...). */
+/** Liveblocks `subscribedEvents` for core event types (`comment.edited` also subscribes `commentMetadataUpdated`...). */
 export function toLbEvents(events: readonly CollabEventType[]): string[] {
   const out = new Set<string>();
   for (const e of events) for (const lb of COLLAB_EVENT_TO_LB.get(e) ?? []) out.add(lb);

@@ -42,8 +42,8 @@ export class LiveblocksWebhookKeys {
 
 /**
  * Webhook endpoints through the Liveblocks Management API (`/v2/management/projects/{projectId}/webhooks`,
- * bearer `managementToken`). Core event types map to Liveblocks ones (`storage.updated` also
- * subscribes `ydocUpdated`, `comment.edited` also `commentMetadataUpdated`).
+ * bearer `managementToken`). Core event types map to Liveblocks ones (`document.updated` is
+ * `ydocUpdated`, `comment.edited` also subscribes `commentMetadataUpdated`).
  */
 @injectable()
 export class LiveblocksWebhookSubscriptions implements WebhookSubscriptionService {

@@ -35,7 +35,7 @@ const bearer = `Bearer ${MANAGEMENT_TOKEN}`;
 describe('POST /v2/management/projects/{projectId}/webhooks', () => {
   it('sends url and subscribedEvents mapped to Liveblocks types, returns the secret, and verify trusts it from then on', async () => {
     const seen = expectCall('POST', HOOKS, 200, { webhook: WEBHOOK });
-    const sub = await collab.webhooks.subscriptions.create({ url: WEBHOOK.url, events: ['thread.created', 'comment.created', 'storage.updated'] });
+    const sub = await collab.webhooks.subscriptions.create({ url: WEBHOOK.url, events: ['thread.created', 'comment.created', 'storage.updated', 'document.updated'] });
     assertSent(seen, {
       method: 'POST',
       uri: HOOKS,
@@ -47,7 +47,7 @@ describe('POST /v2/management/projects/{projectId}/webhooks', () => {
     expect(sub).toEqual({
       id: 'wh_abc123',
       url: WEBHOOK.url,
-      events: ['thread.created', 'comment.created', 'storage.updated'],
+      events: ['thread.created', 'comment.created', 'storage.updated', 'document.updated'],
       secret: HOOK_SECRET,
       createdAt: new Date('2024-03-01T10:00:00.000Z'),
       raw,
@@ -84,7 +84,7 @@ describe('GET /v2/management/projects/{projectId}/webhooks', () => {
     assertSent(first, { method: 'GET', uri: `${HOOKS}?limit=100`, auth: bearer });
     assertSent(second, { method: 'GET', uri: `${HOOKS}?limit=100&cursor=page-2`, auth: bearer });
     expect(subs.map((s) => [s.id, s.events, s.secret])).toEqual([
-      ['wh_abc123', ['thread.created', 'comment.created', 'storage.updated'], undefined],
+      ['wh_abc123', ['thread.created', 'comment.created', 'storage.updated', 'document.updated'], undefined],
       ['wh_2', ['notification.created'], undefined],
     ]);
   });

@@ -202,6 +202,7 @@ const DEV_SERVER_501: ReadonlySet<CapabilityKey> = new Set<CapabilityKey>([
   'presence.set', 'presence.clear',
   'notifications.list', 'notifications.markRead', 'notifications.delete', 'notifications.trigger',
   'events.broadcast',
+  'documents.versions', 'storage.patch',
 ]);
 const skip501 = Object.fromEntries(
   conformanceChecks

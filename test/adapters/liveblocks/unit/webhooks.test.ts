@@ -171,7 +171,7 @@ const FIXTURES: Array<[string, Record<string, unknown>, Partial<CollabEvent>]> =
   ],
   ['roomCreated', { ...P, roomId: 'r', createdAt: '2024-01-01T00:00:04.000Z' }, { type: 'room.created', roomId: 'r', occurredAt: new Date('2024-01-01T00:00:04.000Z') }],
   ['roomDeleted', { ...P, roomId: 'r', deletedAt: '2024-01-01T00:00:05.000Z' }, { type: 'room.deleted', roomId: 'r', occurredAt: new Date('2024-01-01T00:00:05.000Z') }],
-  ['ydocUpdated', { appId: 'legacy-app-id', roomId: 'r', updatedAt: '2024-01-01T00:00:06.000Z' }, { type: 'storage.updated', roomId: 'r', occurredAt: new Date('2024-01-01T00:00:06.000Z') }],
+  ['ydocUpdated', { appId: 'legacy-app-id', roomId: 'r', updatedAt: '2024-01-01T00:00:06.000Z' }, { type: 'document.updated', roomId: 'r', occurredAt: new Date('2024-01-01T00:00:06.000Z') }],
   [
     'commentCreated',
     { ...P, roomId: 'r', threadId: 't', commentId: 'c', createdAt: '2024-01-01T00:00:07.000Z', createdBy: 'u', content: 'Hello world' },
