@@ -3,6 +3,14 @@
 import { CollabError } from '../core/errors.js';
 import { main } from './main.js';
 
+// A closed pipe (`unicollab capabilities | head`) is the reader's choice, not a failure to report.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -107,7 +107,7 @@ export async function runDemo(config: CollabConfig, print: Printer): Promise<num
     }
 
     print.heading(`Capabilities of ${collab.provider}`);
-    print.line(renderCapabilityTable({ [collab.provider]: { levels: collab.capabilities, notes: collab.capabilityNotes } }, 'text'));
+    print.line(renderCapabilityTable({ [collab.provider]: { levels: collab.capabilities, notes: collab.capabilityNotes } }, 'text', { width: print.width }));
   } finally {
     await collab.close();
   }

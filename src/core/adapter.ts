@@ -80,9 +80,10 @@ export interface AdapterDefinition<Config = unknown> extends AdapterConfigSpec {
   capabilities(config: Config): CapabilityDeclaration;
   /**
    * When capabilities depend on config: one declaration per notable config, labelled for the README
-   * capability table.
+   * capability table. `variant`, when given, is the same config in machine-readable form: config field ->
+   * set (`true`) or unset (`false`), e.g. `{ managementToken: true }` (`unicollab capabilities --json`).
    */
-  capabilityVariants?(): Array<{ label: string; declaration: CapabilityDeclaration }>;
+  capabilityVariants?(): Array<{ label: string; declaration: CapabilityDeclaration; variant?: Record<string, boolean> }>;
   /** The class of each service; `documents` and `storage` may be left out (their capabilities are then `no`). */
   readonly services: Readonly<Record<RequiredServiceName, Injectable>> & Readonly<Partial<Record<OptionalServiceName, Injectable>>>;
   /** The vendor client, bound to `TOKENS.VendorClient` (or built in `setup`). */

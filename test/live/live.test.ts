@@ -3,7 +3,9 @@
  * creates and deletes real data: `UNICOLLAB_LIVE=1` plus the vendor's variables, e.g.
  *   UNICOLLAB_LIVE=1 LIVEBLOCKS_SECRET_KEY=sk_dev_... npx vitest run test/live
  *   UNICOLLAB_LIVE=1 VELT_API_KEY=... VELT_AUTH_TOKEN=... VELT_ORGANIZATION_ID=... npx vitest run test/live
- * Without them each vendor shows one skipped test saying what to set.
+ * Without them each vendor shows one skipped test saying what to set. vitest's default reporter lists
+ * no test names of a file whose tests all skipped (only "2 skipped"), so the reason is also written to
+ * stderr, which that reporter always prints, under the file's name.
  */
 import { describe, it } from 'vitest';
 import { createCollab, loadConfigFromEnv } from '../../src/index.js';
@@ -29,8 +31,11 @@ for (const vendor of vendors) {
   // A dev-server key is not a live account: the dev server has its own test file.
   const devServer = vendor.provider === 'liveblocks' && process.env.LIVEBLOCKS_SECRET_KEY === 'sk_localdev';
   if (!live || missing.length > 0 || devServer) {
+    const why = !live ? 'UNICOLLAB_LIVE=1 is not set' : devServer ? 'LIVEBLOCKS_SECRET_KEY=sk_localdev is the dev server (test/adapters has its tests)' : `${missing.join(', ')} not set`;
+    const reason = `not run (${why}): set UNICOLLAB_LIVE=1 and ${vendor.required.join(', ')} for a real ${vendor.provider} account`;
+    console.warn(`skipping the ${vendor.provider} live-account tests: ${reason}`);
     describe(`${vendor.provider} (live account)`, () => {
-      it.skip(`not run: set UNICOLLAB_LIVE=1 and ${vendor.required.join(', ')} for a real ${vendor.provider} account`, () => {});
+      it.skip(reason, () => {});
     });
     continue;
   }

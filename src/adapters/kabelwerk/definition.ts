@@ -33,7 +33,14 @@ export const kabelwerkAdapter = defineAdapter<ParsedKabelwerkConfig>({
   specificationVersion: 1,
   ...kabelwerkConfig,
   capabilities: kabelwerkCapabilities,
-  capabilityVariants: kabelwerkCapabilityVariants,
+  // Each README column's config in machine-readable form (by config field), for `unicollab capabilities --json`.
+  capabilityVariants: () => {
+    const flags: Record<string, Record<string, boolean>> = {
+      kabelwerk: { privateKey: false, hub: false },
+      'kabelwerk (+privateKey, hub)': { privateKey: true, hub: true },
+    };
+    return kabelwerkCapabilityVariants().map((v) => ({ ...v, variant: flags[v.label] ?? {} }));
+  },
   setup: (config) => {
     // The schema checked the URL; `!` keeps that one rule in one place.
     const endpoints = parseKabelwerkUrl(config.url)!;

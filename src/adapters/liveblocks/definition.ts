@@ -23,7 +23,14 @@ export const liveblocksAdapter = defineAdapter<ParsedLiveblocksConfig>({
   specificationVersion: 1,
   ...liveblocksConfig,
   capabilities: liveblocksCapabilities,
-  capabilityVariants: liveblocksCapabilityVariants,
+  // Each README column's config in machine-readable form (by config field), for `unicollab capabilities --json`.
+  capabilityVariants: () => {
+    const flags: Record<string, Record<string, boolean>> = {
+      liveblocks: { managementToken: false },
+      'liveblocks (+management token)': { managementToken: true },
+    };
+    return liveblocksCapabilityVariants().map((v) => ({ ...v, variant: flags[v.label] ?? {} }));
+  },
   client: LiveblocksClient,
   bindings: [
     [LIVEBLOCKS_TOKENS.Context, LiveblocksContext],

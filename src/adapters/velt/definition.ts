@@ -21,7 +21,15 @@ export const veltAdapter = defineAdapter<ParsedVeltConfig>({
   specificationVersion: 1,
   ...veltConfig,
   capabilities: veltCapabilities,
-  capabilityVariants: veltCapabilityVariants,
+  // Each README column's config in machine-readable form (by config field), for `unicollab capabilities --json`.
+  capabilityVariants: () => {
+    const flags: Record<string, Record<string, boolean>> = {
+      velt: { webhookAuthToken: false, webhookSecret: false },
+      'velt (+basic webhooks)': { webhookAuthToken: true, webhookSecret: false },
+      'velt (+advanced webhooks)': { webhookAuthToken: false, webhookSecret: true },
+    };
+    return veltCapabilityVariants().map((v) => ({ ...v, variant: flags[v.label] ?? {} }));
+  },
   setup: (config) => [
     [
       TOKENS.VendorClient,

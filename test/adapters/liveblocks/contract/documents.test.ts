@@ -283,7 +283,7 @@ describe('documents.versions (GET/POST /v2/rooms/{id}/versions)', () => {
   });
 
   it('create is not retried (a retry could save a second version); a 503 fails the call', async () => {
-    const retrying = await liveblocksCollab({ retries: 2, backoffMs: 1 });
+    const retrying = await liveblocksCollab({ retries: 2 });
     try {
       const seen = intercept('POST', VERSIONS, 503, { error: 'SERVICE_UNAVAILABLE' });
       await expect(retrying.documents.versions.create(ROOM)).rejects.toMatchObject({ name: 'ProviderUnavailableError', status: 503 });

@@ -112,7 +112,7 @@ describe('POST /v2/rooms/{id}/storage (storage.initialize)', () => {
   });
 
   it('a retry that meets 409 after a lost answer reads the storage back instead of failing', async () => {
-    const retrying = await liveblocksCollab({ retries: 1, backoffMs: 1 });
+    const retrying = await liveblocksCollab({ retries: 1 });
     try {
       const first = intercept('POST', STORAGE, 503, { error: 'SERVICE_UNAVAILABLE' });
       const second = intercept('POST', STORAGE, 409, { error: 'CANNOT_UPDATE_EXISTING_STORAGE' });
@@ -174,7 +174,7 @@ describe('PATCH /v2/rooms/{id}/storage/json-patch (storage.patch)', () => {
   });
 
   it('is not retried (a second add would insert twice): one 503 fails the call', async () => {
-    const retrying = await liveblocksCollab({ retries: 2, backoffMs: 1 });
+    const retrying = await liveblocksCollab({ retries: 2 });
     try {
       const seen = intercept('PATCH', `${STORAGE}/json-patch`, 503, { error: 'SERVICE_UNAVAILABLE' });
       await expect(retrying.storage.patch(ROOM, [{ op: 'add', path: '/cards/-', value: 'x' }])).rejects.toMatchObject({ name: 'ProviderUnavailableError' });
