@@ -9,7 +9,7 @@ import type { AdapterConfigSpec, AdapterDefinition } from './core/adapter.js';
 import type { CapabilityDeclaration } from './core/capabilities.js';
 import { type BaseParsedConfig, loadConfigFromEnvWith, parseConfig as parseWithSpec, providerFromEnvWith, providerOf, unknownProviderError } from './core/config.js';
 import { ConfigError } from './core/errors.js';
-import { acceptAdapterDefinition, bindCollabWith, type Collab, collabFromContainer, type CreateCollabOptions, createCollabContainerWith } from './core/container.js';
+import { acceptAdapterDefinition, bindCollabWith, type Collab, collabFromContainer, type CreateCollabOptions, createCollabContainerWith, requiredCapabilities } from './core/container.js';
 import { ADAPTERS, type CollabConfig, PROVIDER_IDS, type ProviderId } from './adapters/registry.js';
 
 export type { Collab, CreateCollabOptions } from './core/container.js';
@@ -70,8 +70,9 @@ async function definitionFor(config: unknown): Promise<AdapterDefinition<never>>
 }
 
 /**
- * Validates a config of any known provider. Throws `ConfigError` naming the field (and the environment
- * variable it is read from) on the first problem; secret values are never echoed.
+ * Validates a config of any known provider. Throws one `ConfigError` listing every problem (`issues`,
+ * each with its field and the environment variable it is read from; `field`/`envVar` are the first
+ * one's), unknown keys included with the closest known key; secret values are never echoed.
  */
 export function parseConfig(input: unknown): BaseParsedConfig & Record<string, unknown> {
   const provider = providerIn(input);
@@ -89,17 +90,21 @@ export function parseConfig(input: unknown): BaseParsedConfig & Record<string, u
  * already guarded: a method whose capability is `no` throws `UnsupportedFeatureError` before the adapter runs.
  */
 export async function bindCollab(container: Container, config: CollabConfig | CustomProviderConfig, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
+  // Before the config is read or an adapter loaded: a typo in `require` is the caller's first problem.
+  requiredCapabilities(options);
   return bindCollabWith(container, await definitionFor(config), config, options);
 }
 
 /** Creates a fresh Inversify container with the configured adapter bound. */
 export async function createCollabContainer(config: CollabConfig | CustomProviderConfig, options: CreateCollabOptions = {}): Promise<Container> {
+  requiredCapabilities(options);
   return createCollabContainerWith(await definitionFor(config), config, options);
 }
 
 /**
  * Creates the collaboration client for a config. Without a config it runs the embedded in-memory provider.
- * Throws `ConfigError` for a bad config (naming the field and env variable) or missing required capabilities.
+ * Throws `ConfigError` for an unknown capability key in `options.require` (before anything else), a bad
+ * config (listing every problem, each with its field and env variable) or missing required capabilities.
  */
 export async function createCollab(config: CollabConfig | CustomProviderConfig = { provider: 'memory' }, options: CreateCollabOptions = {}): Promise<Collab> {
   return collabFromContainer(await createCollabContainer(config, options));
@@ -120,7 +125,7 @@ export function providerFromEnv(env: Record<string, string | undefined> = proces
 /**
  * Builds a config from environment variables: `COLLAB_PROVIDER` picks the provider (when unset: the one
  * vendor whose credentials are set, else `memory`; see `providerFromEnv`), then its variables (listed
- * in `ENV_VARS`) fill the fields. Throws `ConfigError` naming the variable when one is missing or invalid.
+ * in `ENV_VARS`) fill the fields. Throws one `ConfigError` listing every missing or invalid variable.
  */
 export function loadConfigFromEnv(env: Record<string, string | undefined> = process.env): CollabConfig {
   return loadConfigFromEnvWith(specs(), env, 'memory') as CollabConfig;

@@ -61,7 +61,7 @@ export {
   PartialFailureError,
   AbortedError,
 } from './core/errors.js';
-export type { CollabErrorCode, CollabErrorInit, PartialFailureItem } from './core/errors.js';
+export type { CollabErrorCode, CollabErrorInit, ConfigIssue, PartialFailureItem } from './core/errors.js';
 export { redact, redactText } from './core/redact.js';
 export {
   createInMemoryReplayStore,

@@ -113,9 +113,11 @@ export function likelyCause(err: unknown, ctx: DiagnosisContext): string | undef
     case 'rate_limited':
       return `${ctx.provider} is rate-limiting these credentials: wait and retry`;
     case 'config_error': {
-      const envVar = (err as { envVar?: unknown }).envVar;
-      return typeof envVar === 'string'
-        ? `fix ${envVar} in the environment; "unicollab help doctor" lists every variable`
+      // Every problem is in the message; the hint names every variable to fix, not only the first.
+      const issues = (err as { issues?: Array<{ envVar?: unknown }> }).issues ?? [];
+      const vars = [...new Set([...issues.map((i) => i.envVar), (err as { envVar?: unknown }).envVar].filter((v): v is string => typeof v === 'string'))];
+      return vars.length > 0
+        ? `fix ${vars.join(', ')} in the environment; "unicollab help doctor" lists every variable`
         : '"unicollab help doctor" lists every variable';
     }
     default:

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { AdapterConfigSpec } from './adapter.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { CLEAN_ISSUES } from './issue-text.js';
 import type { CollabLogger } from './logger.js';
 import { hideSecrets } from './redact.js';
+import { closestKey } from './suggest.js';
 import { isWebhookReplayStore } from './webhooks/replay.js';
 import { decodeWebhookSecret } from './webhooks/standard.js';
 import type { WebhookReplayStore } from './webhooks/types.js';
@@ -70,34 +72,100 @@ export function secretFieldsOf(source: ConfigSource): ReadonlySet<string> {
   return out;
 }
 
+/** The keys a config schema knows, or `undefined` when it accepts any key (`.loose()`, `.catchall()`). */
+function knownKeysOf(schema: z.ZodObject): readonly string[] | undefined {
+  const catchall = schema._zod.def.catchall;
+  // Default (strip) and `.strict()` objects both refuse extra keys here; a real catchall type accepts them.
+  if (catchall !== undefined && catchall._zod.def.type !== 'never') return undefined;
+  return Object.keys(schema.shape);
+}
+
+/** A field as it may be shown: a dotted path of identifiers as is, anything else short and quoted. */
+function shownKey(key: string): string {
+  return /^[A-Za-z_$][\w$.]{0,127}$/.test(key) ? key : JSON.stringify(key.slice(0, 40));
+}
+
 /**
- * Validates a config object against one provider's spec. Throws `ConfigError` naming the field (and
- * the environment variable it is read from) on the first problem; secret values are never echoed. The
- * result's secrets are registered for redaction and hidden from `JSON.stringify`/`util.inspect`.
+ * Unknown top-level keys of a config (from JavaScript nothing else catches `secretkey` for
+ * `secretKey`: zod strips it and the real key is then reported missing, or silently defaulted).
+ * Each is a problem of its own, suggesting the closest known key when one is close.
+ */
+function unknownKeyIssues(spec: AdapterConfigSpec, input: unknown): ConfigIssue[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [];
+  const known = knownKeysOf(spec.configSchema);
+  if (known === undefined) return [];
+  let keys: string[];
+  try {
+    keys = Object.keys(input);
+  } catch {
+    // A Proxy whose ownKeys trap throws: zod reports the object itself.
+    return [];
+  }
+  return keys
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const suggestion = closestKey(key, known);
+      return { field: key, message: `is not a known ${spec.id} config key${suggestion ? ` (did you mean ${suggestion}?)` : ''}` };
+    });
+}
+
+/** The message of one problem: the field, the sentence, the variable. A secret's value is never in it. */
+function issueLine(issue: ConfigIssue): string {
+  const where = issue.field === '' ? '' : `${shownKey(issue.field)}: `;
+  return `${where}${issue.message}${issue.envVar ? ` (env ${issue.envVar})` : ''}`;
+}
+
+/**
+ * Validates a config object against one provider's spec. Throws one `ConfigError` listing every
+ * problem (`issues`: each field with the environment variable it is read from, and `field`/`envVar`
+ * of the first), unknown keys included (with the closest known key when one is close); secret values
+ * are never echoed. The result's secrets are registered for redaction and hidden from
+ * `JSON.stringify`/`util.inspect`.
  */
 export function parseConfig<S extends AdapterConfigSpec>(source: S | { readonly config: S }, input: unknown): z.output<S['configSchema']> & BaseParsedConfig {
   const spec = specOf(source);
   const secrets = secretFieldsOf(spec);
-  const result = spec.configSchema.safeParse(input);
+  const unknown = unknownKeyIssues(spec, input);
+  let result: ReturnType<S['configSchema']['safeParse']>;
+  try {
+    result = spec.configSchema.safeParse(input, CLEAN_ISSUES) as ReturnType<S['configSchema']['safeParse']>;
+  } catch {
+    // A getter or Proxy trap that throws: still a ConfigError, never a raw TypeError.
+    throw new ConfigError(`Invalid ${spec.id} config: could not be read (a getter or Proxy trap threw)`, { field: 'provider', provider: spec.id });
+  }
   // Registered for redaction, and hidden from `JSON.stringify`/`util.inspect` of the config (and so of
   // any service or collab that holds it).
-  if (result.success) return hideSecrets(result.data as z.output<S['configSchema']> & BaseParsedConfig, secrets);
-  const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).join('.') || 'provider';
-  const top = String(issue.path[0] ?? '');
-  const envVar = spec.env[top]?.var;
-  const problem = secrets.has(top) ? secretMessage(issue) : issue.message;
-  throw new ConfigError(`Invalid ${spec.id} config: ${field} ${problem}${envVar ? ` (env ${envVar})` : ''}`, {
-    field,
-    envVar,
+  if (result.success && unknown.length === 0) return hideSecrets(result.data as z.output<S['configSchema']> & BaseParsedConfig, secrets);
+  const schemaIssues = (result.error?.issues ?? [])
+    // A `.strict()` schema reports its unknown keys too: they are already in `unknown`, with a suggestion.
+    .filter((issue) => !(issue.code === 'unrecognized_keys' && issue.path.length === 0))
+    .map((issue): ConfigIssue => {
+      const top = String(issue.path[0] ?? '');
+      const envVar = spec.env[top]?.var;
+      return {
+        field: issue.path.map(String).join('.'),
+        ...(envVar ? { envVar } : {}),
+        message: secrets.has(top) ? secretMessage(issue.message) : issue.message,
+      };
+    });
+  const issues = [...unknown, ...schemaIssues];
+  const lines = issues.map(issueLine);
+  const first = issues[0]!;
+  throw new ConfigError(`Invalid ${spec.id} config: ${lines.length === 1 ? lines[0] : `${lines.length} problems: ${lines.join('; ')}`}`, {
+    // A problem with the whole value (not an object) is reported on `provider`, as before.
+    field: first.field || 'provider',
+    ...(first.envVar ? { envVar: first.envVar } : {}),
     provider: spec.id,
+    issues,
   });
 }
 
-function secretMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return 'is required';
-  // Zod messages for refinements are ours and never contain the value; keep them.
-  return issue.message.replace(/received .*/i, '').trim() || 'is invalid';
+/**
+ * The message of a problem with a secret field. `issueText` never echoes the value, but a schema's
+ * own message could (a third-party adapter's refinement): anything after "received" is dropped.
+ */
+function secretMessage(message: string): string {
+  return message.replace(/received .*/i, '').trim() || 'is invalid';
 }
 
 /** `ConfigError` for a provider id no registered adapter has. */
@@ -154,7 +222,8 @@ function coerce(text: string, type: string | undefined): unknown {
 /**
  * Builds a config from environment variables with the given provider specs: `COLLAB_PROVIDER` (or
  * detection, see `providerFromEnvWith`) picks the provider, then its variables fill the fields. The
- * result is validated (a `ConfigError` names the variable) but returned unparsed, as a plain input.
+ * result is validated (one `ConfigError` lists every missing or invalid variable) but returned
+ * unparsed, as a plain input.
  */
 export function loadConfigFromEnvWith(specs: readonly AdapterConfigSpec[], env: Record<string, string | undefined>, fallback: string): Record<string, unknown> & { provider: string } {
   const provider = providerFromEnvWith(specs, env, fallback);

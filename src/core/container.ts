@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import { ABSENT_SERVICES, effectiveCapabilities, OPTIONAL_SERVICES } from './absent-services.js';
 import { ADAPTER_SPECIFICATION_VERSION, type AdapterDefinition, type OptionalServiceName, type ServiceName } from './adapter.js';
-import { type CapabilityDeclaration, type CapabilityKey, type CapabilityMap, type CapabilityNotes, missingCapabilities } from './capabilities.js';
+import { CAPABILITY_KEYS, type CapabilityDeclaration, type CapabilityKey, type CapabilityMap, type CapabilityNotes, isCapabilityKey, missingCapabilities } from './capabilities.js';
 import { type BaseParsedConfig, parseConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
 import { guardService } from './guard.js';
 import { registerSecretShapes } from './redact.js';
+import { closestKey } from './suggest.js';
 import type { AuthService } from './services/auth.js';
 import type { CommentService, ReactionService } from './services/comments.js';
 import type { DocumentService } from './services/documents.js';
@@ -127,17 +128,53 @@ async function closeAll(closeables: readonly Closeable[]): Promise<void> {
 }
 
 /**
+ * The `require` list of `createCollab` options, checked before anything else is done: from JavaScript
+ * (or with a key built at run time) an unknown capability key would otherwise never be offered and
+ * never be reported, so the app would start without the check it asked for. Every bad entry is listed
+ * (`issues`), with the closest capability key when one is close.
+ *
+ * @throws ConfigError when the options are not an object, `require` is not an array, or an entry is
+ * not a capability key.
+ */
+export function requiredCapabilities(options: unknown): readonly CapabilityKey[] {
+  if (options === undefined) return [];
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError(`Invalid createCollab options: expected an object ({ require? }), got ${options === null ? 'null' : typeof options}`, { field: 'options' });
+  }
+  const required: unknown = (options as CreateCollabOptions).require;
+  if (required === undefined) return [];
+  if (!Array.isArray(required)) {
+    throw new ConfigError('Invalid createCollab options: require: expected an array of capability keys', { field: 'require' });
+  }
+  const issues: ConfigIssue[] = [];
+  required.forEach((key: unknown, i) => {
+    if (typeof key !== 'string') issues.push({ field: `require.${i}`, message: `expected a capability key (a string), got ${key === null ? 'null' : typeof key}` });
+    else if (!isCapabilityKey(key)) {
+      const suggestion = closestKey(key, CAPABILITY_KEYS);
+      issues.push({ field: `require.${i}`, message: `${JSON.stringify(key.slice(0, 64))} is not a capability key${suggestion ? ` (did you mean ${suggestion}?)` : ''}` });
+    }
+  });
+  if (issues.length > 0) {
+    const lines = issues.map((issue) => `${issue.field}: ${issue.message}`);
+    throw new ConfigError(`Invalid createCollab options: ${lines.length === 1 ? lines[0] : `${lines.length} problems: ${lines.join('; ')}`}`, { issues });
+  }
+  return required as CapabilityKey[];
+}
+
+/**
  * Binds an adapter into an existing Inversify container: every `TOKENS.*Service`, `TOKENS.Config`,
  * `TOKENS.Capabilities`, `TOKENS.ProviderId` and `TOKENS.Lifecycle`. Services come out already guarded:
  * a method whose capability is `no` throws `UnsupportedFeatureError` before the adapter runs.
  *
- * @throws ConfigError for a bad config (naming the field and env variable) or missing required capabilities.
+ * @throws ConfigError for an unknown capability key in `options.require` (before anything else), a bad
+ * config (listing every problem, each with its field and env variable) or missing required capabilities.
  */
 export async function bindCollabWith(container: Container, definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
+  const required = requiredCapabilities(options);
   acceptAdapterDefinition(definition);
   const parsed: BaseParsedConfig = parseConfig(definition, config);
   const declaration = effectiveCapabilities(definition, definition.capabilities(parsed as never));
-  const missing = missingCapabilities(declaration, options.require ?? []);
+  const missing = missingCapabilities(declaration, required);
   if (missing.length > 0) {
     throw new ConfigError(
       `The ${parsed.provider} provider lacks required capabilities: ${missing.map((k) => (declaration.notes[k] ? `${k} (${declaration.notes[k]})` : k)).join(', ')}`,
@@ -192,7 +229,8 @@ export function collabFromContainer(container: Container): Collab {
  * Creates the collaboration client of one adapter definition, with no registry involved: what the
  * adapter entry points (`unicollab/<id>`) use, and apps with an adapter of their own.
  *
- * @throws ConfigError for a bad config (naming the field and env variable) or missing required capabilities.
+ * @throws ConfigError for an unknown capability key in `options.require`, a bad config (listing every
+ * problem, each with its field and env variable) or missing required capabilities.
  */
 export async function createCollabWith(definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<Collab> {
   return collabFromContainer(await createCollabContainerWith(definition, config, options));

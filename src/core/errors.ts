@@ -225,17 +225,38 @@ export class WebhookVerificationError extends CollabError {
   override readonly code = 'webhook_verification_failed' as const;
 }
 
-/** The configuration is invalid. `field` names the config key and `envVar` the variable it comes from. */
+/** One problem of a config: the field (dotted path), the environment variable it is read from, and what is wrong. */
+export interface ConfigIssue {
+  /** The config field at fault, e.g. `apiKey` or `webhookSecrets.1`. */
+  field: string;
+  /** The environment variable the field is read from, if any. */
+  envVar?: string;
+  /** What is wrong, as the rest of a sentence about the field (`is required`). */
+  message: string;
+}
+
+/**
+ * The configuration is invalid. `issues` lists every problem found (so a config missing three values
+ * is fixed in one go); `field` and `envVar` are those of the first one, for callers that read one.
+ */
 export class ConfigError extends CollabError {
   override readonly code = 'config_error' as const;
-  /** The config field at fault, if one. */
+  /** The config field at fault (the first one when there are several), if one. */
   readonly field?: string;
-  /** The environment variable the field is read from, if any. */
+  /** The environment variable `field` is read from, if any. */
   readonly envVar?: string;
-  constructor(message: string, init: CollabErrorInit & { field?: string; envVar?: string } = {}) {
+  /**
+   * Every problem found, in order. When the constructor is given none, the one `field`/`envVar` with
+   * the whole message (empty when the error is about no field, e.g. a lock held by another process).
+   */
+  readonly issues: readonly ConfigIssue[];
+  constructor(message: string, init: CollabErrorInit & { field?: string; envVar?: string; issues?: readonly ConfigIssue[] } = {}) {
     super(message, init);
-    this.field = redactOptional(init.field);
-    this.envVar = init.envVar;
+    const first = init.issues?.[0];
+    this.field = redactOptional(init.field ?? first?.field);
+    this.envVar = init.envVar ?? first?.envVar;
+    const issues = init.issues ?? (init.field !== undefined ? [{ field: init.field, ...(init.envVar !== undefined ? { envVar: init.envVar } : {}), message }] : []);
+    this.issues = redact(issues.map((issue) => ({ ...issue })));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AbortedError, ValidationError } from './errors.js';
+import { CLEAN_ISSUES } from './issue-text.js';
 import type { MethodShape } from './model/arguments.js';
 import { idProblem } from './model/id.js';
 
@@ -31,7 +32,9 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, root: s
 function parse<S extends z.ZodType>(schema: S, input: unknown, root: string, whole: string, init: ValidationContext): z.output<S> {
   let result: ReturnType<S['safeParse']>;
   try {
-    result = schema.safeParse(input) as ReturnType<S['safeParse']>;
+    // Every issue worded as one clean sentence (`expected a string`), not zod's "Invalid input: ...",
+    // which doubled the "Invalid" of the error's own prefix; a schema's own message still wins.
+    result = schema.safeParse(input, CLEAN_ISSUES) as ReturnType<S['safeParse']>;
   } catch {
     throw new ValidationError(whole, 'could not be read (a getter or Proxy trap threw)', init);
   }

@@ -96,7 +96,7 @@ describe('webhook secrets that decode to no key', () => {
     for (const webhookSecret of EMPTY) {
       const lb = configError(() => parseConfig({ provider: 'liveblocks', secretKey: 'sk_localdev', webhookSecret }));
       expect([webhookSecret, lb.field, lb.envVar]).toEqual([webhookSecret, 'webhookSecret', 'LIVEBLOCKS_WEBHOOK_SECRET']);
-      expect(lb.message).toContain('webhookSecret must be whsec_ followed by a non-empty base64 key');
+      expect(lb.message).toContain('webhookSecret: must be whsec_ followed by a non-empty base64 key');
       const velt = configError(() => parseConfig({ provider: 'velt', apiKey: 'a', authToken: 'b', organizationId: 'o', webhookSecret }));
       expect([webhookSecret, velt.field, velt.envVar]).toEqual([webhookSecret, 'webhookSecret', 'VELT_WEBHOOK_SECRET']);
     }
