@@ -3,6 +3,7 @@ import { CommentBodySchema } from '../../core/model/body.js';
 import { MetadataValueSchema, safeRecord } from '../../core/model/common.js';
 import { CollabEventTypeSchema } from '../../core/model/event.js';
 import { RoomAccessSchema } from '../../core/model/room.js';
+import type { SeqMap } from './seq-map.js';
 
 const DateSchema = z.coerce.date();
 
@@ -171,8 +172,8 @@ export type StoredComment = z.infer<typeof StoredCommentSchema>;
 export type StoredThread = Omit<z.infer<typeof StoredThreadSchema>, 'comments'> & { comments: StoredComment[] };
 /** A room's collaborative content as stored. */
 export type StoredRoomContent = z.infer<typeof StoredRoomContentSchema>;
-/** A room as stored, with its threads by id. */
-export type StoredRoom = Omit<z.infer<typeof StoredRoomSchema>, 'threads'> & { threads: Map<string, StoredThread> };
+/** A room as stored, with its threads by id (in `seq` order, for paging). */
+export type StoredRoom = Omit<z.infer<typeof StoredRoomSchema>, 'threads'> & { threads: SeqMap<StoredThread> };
 /** A user as stored. */
 export type StoredUser = z.infer<typeof StoredUserSchema>;
 /** An inbox notification as stored. */

@@ -1,11 +1,14 @@
 import type { StoredDelivery, StoredNotification, StoredRoom, StoredSubscription, StoredUser } from './schemas.js';
+import { Inbox, SeqMap } from './seq-map.js';
 
 /** The state of one tenant (Liveblocks/Velt organization). */
 export interface TenantState {
-  rooms: Map<string, StoredRoom>;
-  users: Map<string, StoredUser>;
-  /** userId -> notificationId -> notification. */
-  notifications: Map<string, Map<string, StoredNotification>>;
+  /** Rooms by id, in `seq` order (listings seek into it). */
+  rooms: SeqMap<StoredRoom>;
+  /** Users by id, in `seq` order. */
+  users: SeqMap<StoredUser>;
+  /** userId -> that user's inbox (notificationId -> notification, in `seq` order, indexed by thread). */
+  notifications: Map<string, Inbox<StoredNotification>>;
 }
 
 /**
@@ -26,10 +29,18 @@ export class MemoryTables {
   tenant(tenantId: string): TenantState {
     let t = this.tenants.get(tenantId);
     if (!t) {
-      t = { rooms: new Map(), users: new Map(), notifications: new Map() };
+      t = { rooms: new SeqMap(), users: new SeqMap(), notifications: new Map() };
       this.tenants.set(tenantId, t);
     }
     return t;
+  }
+
+  /** A user's inbox in a tenant, created on first use. */
+  inbox(tenantId: string, userId: string): Inbox<StoredNotification> {
+    const all = this.tenant(tenantId).notifications;
+    let inbox = all.get(userId);
+    if (!inbox) all.set(userId, (inbox = new Inbox()));
+    return inbox;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { AnyPersistedState, JournalRecord, StoredRoom } from '../schemas.js';
+import type { AnyPersistedState, JournalRecord, StoredRoom, StoredThread } from '../schemas.js';
+import { SeqMap } from '../seq-map.js';
 import type { EntityRef, MemoryTables } from '../state.js';
 
 /**
@@ -72,7 +73,7 @@ export function applyRecord(tables: MemoryTables, record: JournalRecord): void {
       }
       const existing = rooms.get(record.id);
       const same = existing !== undefined && existing.seq === record.v.seq;
-      const room: StoredRoom = { ...record.v, threads: same ? existing.threads : new Map() };
+      const room: StoredRoom = { ...record.v, threads: same ? existing.threads : new SeqMap() };
       if (same && existing.content !== undefined) room.content = existing.content;
       rooms.set(record.id, room);
       tables.seq = Math.max(tables.seq, record.v.seq);
@@ -107,14 +108,11 @@ export function applyRecord(tables: MemoryTables, record: JournalRecord): void {
       return;
     }
     case 'notification': {
-      const inboxes = tables.tenant(record.t).notifications;
-      let inbox = inboxes.get(record.u);
       if (record.v === null) {
-        inbox?.delete(record.id);
+        tables.tenant(record.t).notifications.get(record.u)?.delete(record.id);
         return;
       }
-      if (!inbox) inboxes.set(record.u, (inbox = new Map()));
-      inbox.set(record.id, record.v);
+      tables.inbox(record.t, record.u).set(record.id, record.v);
       tables.seq = Math.max(tables.seq, record.v.seq);
       return;
     }
@@ -138,16 +136,14 @@ export function restoreSnapshot(tables: MemoryTables, state: AnyPersistedState, 
   for (const [tenantId, t] of Object.entries(state.tenants)) {
     const tenant = tables.tenant(tenantId);
     for (const { content, ...room } of t.rooms) {
-      const stored: StoredRoom = { ...room, threads: new Map(room.threads.map((th) => [th.id, th])) };
+      const threads = new SeqMap<StoredThread>();
+      for (const th of room.threads) threads.set(th.id, th);
+      const stored: StoredRoom = { ...room, threads };
       if (content !== undefined) stored.content = content;
       tenant.rooms.set(room.id, stored);
     }
     for (const user of t.users) tenant.users.set(user.id, user);
-    for (const n of t.notifications) {
-      let inbox = tenant.notifications.get(n.userId);
-      if (!inbox) tenant.notifications.set(n.userId, (inbox = new Map()));
-      inbox.set(n.id, n);
-    }
+    for (const n of t.notifications) tables.inbox(tenantId, n.userId).set(n.id, n);
   }
   for (const sub of state.subscriptions) tables.subscriptions.set(sub.id, { ...sub, tenantId: sub.tenantId ?? legacyTenantId });
   if (state.version === 2) for (const d of state.deliveries) tables.deliveries.set(d.id, d);

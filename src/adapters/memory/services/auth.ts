@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { SignJWT } from 'jose';
 import type { IssuedToken, IssueTokenInput } from '../../../core/model/auth.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import { registerSecret } from '../../../core/redact.js';
@@ -9,6 +8,9 @@ import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
 /** Lifetime of issued tokens (as Liveblocks access tokens). */
 const TOKEN_TTL_SECONDS = 3600;
+
+/** `jose` is imported when the first token is issued: most apps on the embedded provider never issue one, and loading it costs as much as the rest of the adapter. */
+let signer: Promise<typeof import('jose').SignJWT> | undefined;
 
 /**
  * Client tokens of the embedded provider: HS256 JWTs signed with a per-instance secret
@@ -31,6 +33,7 @@ export class MemoryAuthService implements AuthService {
     if (input.rooms) claims.perms = input.rooms;
     if (input.userInfo) claims.info = input.userInfo;
     if (input.groupIds) claims.gids = input.groupIds;
+    const SignJWT = await (signer ??= import('jose').then((jose) => jose.SignJWT));
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(input.userId)

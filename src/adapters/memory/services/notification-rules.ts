@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { mentionsOf } from '../../../core/body/index.js';
 import type { CallOptions } from '../../../core/model/common.js';
 import type { StoredComment, StoredNotification, StoredThread } from '../schemas.js';
+import type { Inbox } from '../seq-map.js';
 import { MEMORY_TOKENS, type MemoryContext } from './context.js';
 
 /**
@@ -46,7 +47,9 @@ export class MemoryNotificationRules {
   }
 
   private touchThread(userId: string, thread: StoredThread, options?: CallOptions): void {
-    const existing = [...this.inbox(userId, options).values()].find((n) => n.kind === 'thread' && n.threadId === thread.id && n.roomId === thread.roomId);
+    const inbox = this.inbox(userId, options);
+    // The per-thread index of the inbox: a reply costs O(participants), not O(their inboxes).
+    const existing = inbox.threadNotification(thread.roomId, thread.id);
     if (!existing) {
       this.add({ userId, kind: 'thread', roomId: thread.roomId, threadId: thread.id, subjectId: thread.id }, options);
       return;
@@ -55,14 +58,12 @@ export class MemoryNotificationRules {
     existing.seq = this.ctx.store.nextSeq();
     existing.notifiedAt = new Date(this.ctx.store.now());
     existing.readAt = null;
+    inbox.set(existing.id, existing); // its seq changed: move it to the top of the inbox order
     this.ctx.changed({ type: 'notification.created', userId, roomId: thread.roomId, threadId: thread.id, data: { notificationId: existing.id, kind: 'thread' } }, options);
   }
 
   /** A user's inbox, created on first use. */
-  inbox(userId: string, options?: CallOptions): Map<string, StoredNotification> {
-    const all = this.ctx.tenant(options).notifications;
-    let inbox = all.get(userId);
-    if (!inbox) all.set(userId, (inbox = new Map()));
-    return inbox;
+  inbox(userId: string, options?: CallOptions): Inbox<StoredNotification> {
+    return this.ctx.store.inbox(this.ctx.tenantOf(options), userId);
   }
 }

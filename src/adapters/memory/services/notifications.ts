@@ -20,9 +20,8 @@ export class MemoryNotificationService implements NotificationService {
 
   async list(userId: string, query: NotificationListQuery = {}, options?: CallOptions): Promise<Page<Notification>> {
     const op = 'notifications.list';
-    const items = [...this.rules.inbox(userId, options).values()].filter((n) => !query.unread || n.readAt === null);
     const list = listKey('notifications', this.ctx.tenantOf(options), userId, { unread: query.unread === true });
-    return paginate(items, query, toNotification, { operation: op, list, descending: true });
+    return paginate(this.rules.inbox(userId, options), query, toNotification, { operation: op, list, descending: true }, (n) => !query.unread || n.readAt === null);
   }
 
   async markRead(userId: string, notificationId: string, options?: CallOptions): Promise<void> {

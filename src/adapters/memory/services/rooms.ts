@@ -6,6 +6,7 @@ import type { RoomService } from '../../../core/services/rooms.js';
 import { iteratePages, listKey } from '../../../core/paging.js';
 import { applyMetadataPatch, copyMetadata, matchesMetadata } from '../../../core/metadata.js';
 import { paginate } from '../mappers/paging.js';
+import { SeqMap } from '../seq-map.js';
 import { toRoom } from '../mappers/rooms.js';
 import type { StoredRoom } from '../schemas.js';
 import { MEMORY_STORE, type MemoryStore } from '../store.js';
@@ -37,7 +38,7 @@ export class MemoryRoomService implements RoomService {
       seq: this.ctx.store.nextSeq(),
       metadata: copyMetadata(input.metadata),
       createdAt: new Date(this.ctx.store.now()),
-      threads: new Map(),
+      threads: new SeqMap(),
     };
     if (input.name !== undefined) room.name = input.name;
     if (input.access !== undefined) room.access = structuredClone(input.access);
@@ -54,14 +55,13 @@ export class MemoryRoomService implements RoomService {
 
   async list(query: RoomFilter & PageRequest = {}, options?: CallOptions): Promise<Page<Room>> {
     const op = 'rooms.list';
-    const rooms = [...this.ctx.tenant(options).rooms.values()].filter((r) => this.matches(r, query));
     const list = listKey('rooms', this.ctx.tenantOf(options), {
       metadata: query.metadata,
       userId: query.userId,
       groupIds: query.groupIds ? [...new Set(query.groupIds)].sort() : undefined,
       archived: query.archived,
     });
-    return paginate(rooms, query, toRoom, { operation: op, list, defaultLimit: 20 });
+    return paginate(this.ctx.tenant(options).rooms, query, toRoom, { operation: op, list, defaultLimit: 20 }, (r) => this.matches(r, query));
   }
 
   async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {

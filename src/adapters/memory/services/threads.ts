@@ -61,11 +61,8 @@ export class MemoryThreadService implements ThreadService {
   async list(roomId: string, query: ThreadListQuery = {}, options?: CallOptions): Promise<Page<Thread>> {
     const op = 'threads.list';
     const room = this.ctx.room(roomId, op, options);
-    const threads = [...room.threads.values()].filter(
-      (t) => (query.resolved === undefined || t.resolved === query.resolved) && matchesMetadata(t.metadata, query.metadata),
-    );
     const list = listKey('threads', this.ctx.tenantOf(options), roomId, { resolved: query.resolved, metadata: query.metadata });
-    return paginate(threads, query, toThread, { operation: op, list });
+    return paginate(room.threads, query, toThread, { operation: op, list }, (t) => (query.resolved === undefined || t.resolved === query.resolved) && matchesMetadata(t.metadata, query.metadata));
   }
 
   async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
