@@ -127,6 +127,34 @@ export function parseCommentId(value: string, operation: string, field = 'commen
   return Number(value);
 }
 
+/** The status part of a `/commentannotations/update` `updatedData` (§7.6) that resolve / unresolve send. */
+export interface VeltStatusPatch {
+  status: VeltStatusInput;
+  resolvedByUserId: string | null;
+  statusUpdatedByUserId: string | null;
+}
+
+/**
+ * The annotation as Velt stores it after a status update Velt acknowledged, built from the annotation read
+ * before the write and the patch sent, so `threads.resolve` needs no read after its write. Velt's update
+ * answer carries no annotation (§7.6 example), so:
+ * - `status`, `resolvedByUserId` and `statusUpdatedByUserId` are the values sent; a non-terminal status also
+ *   drops `resolvedByUserId` and the expanded `resolvedByUser`, as Velt does (§7.2); a terminal one drops the
+ *   stale `resolvedByUser` (Velt expands the new resolver server-side; it is only in `raw` anyway);
+ * - `lastUpdated` is `nowMs` (the caller's clock when the acknowledgement arrived; Velt sets its own clock,
+ *   not returned), never earlier than the read's `lastUpdated`, so `updatedAt` does not go backwards under
+ *   clock skew.
+ * Pure: `current` is not modified.
+ */
+export function annotationAfterStatusPatch(current: VeltAnnotation, patch: VeltStatusPatch, nowMs: number): VeltAnnotation {
+  const { resolvedByUser: _resolvedByUser, ...rest } = current as VeltAnnotation & { resolvedByUser?: unknown };
+  const next: VeltAnnotation = { ...rest, status: { ...patch.status }, statusUpdatedByUserId: patch.statusUpdatedByUserId };
+  if (patch.status.type === 'terminal' && patch.resolvedByUserId !== null) next.resolvedByUserId = patch.resolvedByUserId;
+  else delete next.resolvedByUserId;
+  next.lastUpdated = Math.max(nowMs, typeof current.lastUpdated === 'number' ? current.lastUpdated : 0);
+  return next;
+}
+
 /** Annotation ids cannot contain a colon (§7.3, "Correlating results"). */
 export function assertAnnotationId(id: string, field: string, operation: string): void {
   if (id.includes(':')) throw new ValidationError(field, 'Velt annotation ids cannot contain ":"', { provider: PROVIDER, operation });

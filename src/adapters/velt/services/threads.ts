@@ -8,7 +8,17 @@ import { matchesMetadata } from '../../../core/metadata.js';
 import { assertBatchSucceeded } from '../errors.js';
 import { toVeltComment } from '../mappers/bodies.js';
 import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS, pickMetadata } from '../mappers/metadata.js';
-import { assertAnnotationId, isResolved, OPEN_STATUS, patchedContext, RESOLVED_STATUS, toThread } from '../mappers/threads.js';
+import { itemOutcome } from '../mappers/batch-items.js';
+import {
+  annotationAfterStatusPatch,
+  assertAnnotationId,
+  isResolved,
+  OPEN_STATUS,
+  patchedContext,
+  RESOLVED_STATUS,
+  toThread,
+  type VeltStatusPatch,
+} from '../mappers/threads.js';
 import type { VeltAnnotation, VeltAnnotationInput } from '../schemas.js';
 import type { VeltBulk } from './bulk.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
@@ -116,12 +126,17 @@ export class VeltThreadService implements ThreadService {
     return pickMetadata(context, CONTEXT_RESERVED_KEYS);
   }
 
+  /**
+   * Two requests on the happy path: the read (to find the thread, its room, and whether it is already in the
+   * wanted state) and the update. The result is built from that read and the patch Velt acknowledged
+   * (`annotationAfterStatusPatch`) instead of a third request reading it back.
+   */
   private async setResolved(op: string, roomId: string, threadId: string, input: ResolveThreadInput, resolved: boolean, options?: CallOptions): Promise<Thread> {
     const { userId } = input;
     const current = await this.fetch(roomId, threadId, op, options);
     // Idempotent: a thread already in the wanted state keeps its status (and its resolver).
     if (isResolved(current) === resolved) return toThread(current, roomId);
-    const updatedData = resolved
+    const updatedData: VeltStatusPatch = resolved
       ? { status: RESOLVED_STATUS, resolvedByUserId: userId, statusUpdatedByUserId: userId }
       : { status: OPEN_STATUS, resolvedByUserId: null, statusUpdatedByUserId: userId };
     const result = await this.ctx.client.updateAnnotations(
@@ -129,8 +144,18 @@ export class VeltThreadService implements ThreadService {
       op,
       this.ctx.call(options),
     );
+    // A failed entry ("Annotation not found." when it was deleted since the read, §7.6/§7.7) is thrown here.
     assertBatchSucceeded(result, op);
-    return toThread(await this.fetch(roomId, threadId, op, options), roomId);
+    // Without a read-back, only the answer's own entry says the write was applied: an answer without one
+    // is not the documented shape (§7.6), and is not taken as a success.
+    if (itemOutcome(result, threadId).kind !== 'applied') {
+      throw new ProviderResponseError(`velt ${op}: the update answer has no entry for the annotation`, {
+        provider: 'velt',
+        operation: op,
+        path: `result.data.${threadId}`,
+      });
+    }
+    return toThread(annotationAfterStatusPatch(current, updatedData, Date.now()), roomId);
   }
 
   private async fetch(roomId: string, threadId: string, op: string, options?: CallOptions): Promise<VeltAnnotation> {

@@ -1,6 +1,6 @@
 /** Contract: notifications (vendors/velt.md §9), from the reference's literal examples. */
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../../src/core/errors.js';
+import { NotFoundError, ProviderResponseError } from '../../../../src/core/errors.js';
 import { PartialBatchError } from '../../../../src/adapters/velt/index.js';
 import { dataOf, expectVelt, ok, ORG, rejection, seen, useNock, veltCollab } from './harness.js';
 
@@ -101,51 +101,105 @@ describe('notifications.trigger -> POST /v2/notifications/add (§9.1)', () => {
 });
 
 describe('notifications.markRead -> POST /v2/notifications/update (§9.3)', () => {
-  it('checks the notification exists, then writes readByUserIds (notifications as an array)', async () => {
-    expectVelt('/notifications/get', ok('ok', [{ ...NOTIFICATION, id: 'yourNotificationId', readByUserIds: [] }]));
+  it('writes readByUserIds in one request (notifications as an array), no read first', async () => {
     expectVelt('/notifications/update', ok('Notification(s) updated successfully.', { yourNotificationId: { success: true, message: 'Notification updated.' } }));
     const collab = await veltCollab();
     await collab.notifications.markRead('yourUserId', 'yourNotificationId');
-    expect(dataOf(0)).toEqual({ organizationId: ORG, userId: 'yourUserId', notificationIds: ['yourNotificationId'] });
-    expect(dataOf(1)).toEqual({ organizationId: ORG, userId: 'yourUserId', notifications: [{ id: 'yourNotificationId', readByUserIds: ['yourUserId'] }] });
+    expect(seen.map((c) => c.path)).toEqual(['/v2/notifications/update']);
+    expect(dataOf(0)).toEqual({ organizationId: ORG, userId: 'yourUserId', notifications: [{ id: 'yourNotificationId', readByUserIds: ['yourUserId'] }] });
     await collab.close();
   });
 
-  it('writes nothing for an already read notification, and is NotFoundError for an unknown one', async () => {
-    expectVelt('/notifications/get', ok('ok', [{ ...NOTIFICATION, id: 'n', readByUserIds: ['u'] }]));
-    expectVelt('/notifications/get', ok('ok', []));
+  it('is idempotent: an already read notification is written again (readByUserIds marks read), still one request', async () => {
+    expectVelt('/notifications/update', ok('Notification(s) updated successfully.', { n: { success: true, message: 'Notification updated.' } }), 200, { times: 2 });
     const collab = await veltCollab();
     await collab.notifications.markRead('u', 'n');
-    expect(await rejection(collab.notifications.markRead('u', 'missing'))).toBeInstanceOf(NotFoundError);
-    expect(seen).toHaveLength(2);
+    await collab.notifications.markRead('u', 'n');
+    expect(seen.map((c) => c.path)).toEqual(['/v2/notifications/update', '/v2/notifications/update']);
     await collab.close();
   });
 
-  it('reports the documented per-item failure ("Failed to update notification.") as PartialBatchError', async () => {
-    expectVelt('/notifications/get', ok('ok', [{ ...NOTIFICATION, id: '5471488637912692' }]));
+  it('is NotFoundError for an unknown notification: the failed entry is explained by a read (update + get)', async () => {
+    expectVelt('/notifications/update', ok('Notification(s) updated successfully.', { missing: { success: false, message: 'Failed to update notification.' } }));
+    expectVelt('/notifications/get', ok('Notification(s) retrieved successfully.', []));
+    const collab = await veltCollab();
+    const err = await rejection(collab.notifications.markRead('u', 'missing'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.operation).toBe('notifications.markRead');
+    expect(seen.map((c) => c.path)).toEqual(['/v2/notifications/update', '/v2/notifications/get']);
+    expect(dataOf(1)).toEqual({ organizationId: ORG, userId: 'u', notificationIds: ['missing'] });
+    await collab.close();
+  });
+
+  it('reports the documented per-item failure ("Failed to update notification.") of an existing notification as PartialBatchError', async () => {
     expectVelt('/notifications/update', ok('Notification(s) updated successfully.', { '5471488637912692': { success: false, message: 'Failed to update notification.' } }));
+    expectVelt('/notifications/get', ok('ok', [{ ...NOTIFICATION, id: '5471488637912692' }]));
     const collab = await veltCollab();
     const err = await rejection(collab.notifications.markRead('u', '5471488637912692'));
     expect(PartialBatchError.is(err)).toBe(true);
     expect(err.failed).toEqual([{ id: '5471488637912692', message: 'Failed to update notification.' }]);
+    expect(seen).toHaveLength(2);
+    await collab.close();
+  });
+
+  it('keeps the write failure when the explaining read fails too', async () => {
+    expectVelt('/notifications/update', ok('ok', { n: { success: false, message: 'Failed to update notification.' } }));
+    expectVelt('/notifications/get', { error: { status: 'INTERNAL', message: 'boom' } }, 500);
+    const collab = await veltCollab();
+    const err = await rejection(collab.notifications.markRead('u', 'n'));
+    expect(PartialBatchError.is(err)).toBe(true);
+    await collab.close();
+  });
+
+  it('does not take an answer without an entry for the notification as a success (ProviderResponseError naming it)', async () => {
+    expectVelt('/notifications/update', ok('Notification(s) updated successfully.', {}));
+    const collab = await veltCollab();
+    const err = await rejection(collab.notifications.markRead('u', 'n'));
+    expect(err).toBeInstanceOf(ProviderResponseError);
+    expect(err.path).toBe('result.data.n');
+    expect(seen).toHaveLength(1);
     await collab.close();
   });
 });
 
 describe('notifications.delete -> POST /v2/notifications/delete (§9.4)', () => {
-  it('deletes by id for the user', async () => {
-    expectVelt('/notifications/get', ok('ok', [{ ...NOTIFICATION, id: '8955243231506071' }]));
+  it('deletes by id for the user in one request, no read first', async () => {
     expectVelt('/notifications/delete', ok('Notification(s) deleted successfully.', { '8955243231506071': { success: true, message: 'Notification deleted.' } }));
     const collab = await veltCollab();
     await collab.notifications.delete('yourUserId', '8955243231506071');
-    expect(dataOf(1)).toEqual({ organizationId: ORG, userId: 'yourUserId', notificationIds: ['8955243231506071'] });
+    expect(seen.map((c) => c.path)).toEqual(['/v2/notifications/delete']);
+    expect(dataOf(0)).toEqual({ organizationId: ORG, userId: 'yourUserId', notificationIds: ['8955243231506071'] });
     await collab.close();
   });
 
-  it('is NotFoundError for an unknown notification, without deleting anything', async () => {
+  it('is NotFoundError for an unknown notification: the failed entry is explained by a read (delete + get)', async () => {
+    expectVelt('/notifications/delete', ok('Notification(s) deleted successfully.', { nope: { success: false, message: 'Failed to delete notification.' } }));
     expectVelt('/notifications/get', ok('ok', []));
     const collab = await veltCollab();
-    expect(await rejection(collab.notifications.delete('u', 'nope'))).toBeInstanceOf(NotFoundError);
+    const err = await rejection(collab.notifications.delete('u', 'nope'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.operation).toBe('notifications.delete');
+    expect(seen.map((c) => c.path)).toEqual(['/v2/notifications/delete', '/v2/notifications/get']);
+    expect(dataOf(1)).toEqual({ organizationId: ORG, userId: 'u', notificationIds: ['nope'] });
+    await collab.close();
+  });
+
+  it('reports the documented "Failed to delete notification." of an existing notification as PartialBatchError', async () => {
+    expectVelt('/notifications/delete', ok('Notification(s) deleted successfully.', { '89552432315060712': { success: false, message: 'Failed to delete notification.' } }));
+    expectVelt('/notifications/get', ok('ok', [{ ...NOTIFICATION, id: '89552432315060712' }]));
+    const collab = await veltCollab();
+    const err = await rejection(collab.notifications.delete('u', '89552432315060712'));
+    expect(PartialBatchError.is(err)).toBe(true);
+    expect(err.failed).toEqual([{ id: '89552432315060712', message: 'Failed to delete notification.' }]);
+    await collab.close();
+  });
+
+  it('does not take an answer without an entry for the notification as a success (ProviderResponseError naming it)', async () => {
+    expectVelt('/notifications/delete', ok('Notification(s) deleted successfully.', {}));
+    const collab = await veltCollab();
+    const err = await rejection(collab.notifications.delete('u', 'n'));
+    expect(err).toBeInstanceOf(ProviderResponseError);
+    expect(err.path).toBe('result.data.n');
     expect(seen).toHaveLength(1);
     await collab.close();
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { VELT_PLACEHOLDER } from '../../../../src/adapters/velt/mappers/placeholder.js';
 import { fromHtml, normalizeBody } from '../../../../src/core/body/index.js';
-import { ConflictError, NotFoundError, PermissionError, UnsupportedFeatureError, ValidationError } from '../../../../src/core/errors.js';
+import { ConflictError, NotFoundError, PermissionError, ProviderResponseError, UnsupportedFeatureError, ValidationError } from '../../../../src/core/errors.js';
 import type { CommentBody } from '../../../../src/core/model/body.js';
 import { PartialBatchError } from '../../../../src/adapters/velt/index.js';
 import { API_KEY, dataOf, expectVelt, ok, ORG, rejection, seen, useNock, veltCollab } from './harness.js';
@@ -238,30 +238,47 @@ describe('threads.list -> commentannotations/get pagination (§1.4: `nextPageTok
 });
 
 describe('threads.resolve / unresolve -> POST /v2/commentannotations/update (§7.2, §7.6)', () => {
-  it('resolves with a status of type terminal plus resolvedByUserId and statusUpdatedByUserId', async () => {
+  it('resolves in two requests (get + update), building the thread from the read and the patch', async () => {
     expectVelt('/commentannotations/get', getAnswer(ANNOTATION));
     expectVelt('/commentannotations/update', ok('Annotations updated successfully.', { yourAnnotationId: { success: true, id: 'yourAnnotationId', message: 'Annotations updated successfully' } }));
-    expectVelt('/commentannotations/get', getAnswer(RESOLVED));
     const collab = await veltCollab();
+    const before = Date.now();
     const thread = await collab.threads.resolve('yourDocumentId', 'yourAnnotationId', { userId: 'yourUserId' });
+    expect(seen.map((c) => c.path)).toEqual(['/v2/commentannotations/get', '/v2/commentannotations/update']);
+    expect(dataOf(0)).toEqual({ organizationId: ORG, documentId: 'yourDocumentId', annotationIds: ['yourAnnotationId'] });
     expect(dataOf(1)).toEqual({
       organizationId: ORG,
       documentId: 'yourDocumentId',
       annotationIds: ['yourAnnotationId'],
       updatedData: { status: { id: 'RESOLVED', name: 'Resolved', type: 'terminal' }, resolvedByUserId: 'yourUserId', statusUpdatedByUserId: 'yourUserId' },
     });
-    expect(thread.resolved).toBe(true);
+    // Everything but the status comes from the read; the status fields from the acknowledged patch.
+    expect(thread).toMatchObject({ id: 'yourAnnotationId', roomId: 'yourDocumentId', resolved: true, metadata: {}, createdAt: new Date(1777973713421) });
+    expect(thread.comments.map((c) => c.id)).toEqual(['123456']);
+    expect(thread.raw).toMatchObject({
+      status: { id: 'RESOLVED', name: 'Resolved', type: 'terminal' },
+      resolvedByUserId: 'yourUserId',
+      statusUpdatedByUserId: 'yourUserId',
+    });
+    // Velt's answer has no lastUpdated: the acknowledgement time, never before the read's lastUpdated.
+    expect(thread.updatedAt!.getTime()).toBeGreaterThanOrEqual(Math.max(before, 1777978714209));
+    expect(JSON.stringify(thread.raw)).not.toContain('yourApiKey');
     await collab.close();
   });
 
-  it('unresolves with a default status and clears resolvedByUserId', async () => {
-    expectVelt('/commentannotations/get', getAnswer(RESOLVED));
+  it('unresolves in two requests with a default status, clearing resolvedByUserId (and the expanded resolvedByUser)', async () => {
+    expectVelt('/commentannotations/get', getAnswer({ ...RESOLVED, resolvedByUser: { userId: 'yourUserId', name: 'Your User' } }));
     expectVelt('/commentannotations/update', ok('Annotations updated successfully.', { yourAnnotationId: { success: true, id: 'yourAnnotationId', message: 'ok' } }));
-    expectVelt('/commentannotations/get', getAnswer(ANNOTATION));
     const collab = await veltCollab();
     const thread = await collab.threads.unresolve('yourDocumentId', 'yourAnnotationId', { userId: 'u' });
+    expect(seen).toHaveLength(2);
     expect((dataOf(1).updatedData as Record<string, unknown>)).toEqual({ status: { id: 'OPEN', name: 'Open', type: 'default' }, resolvedByUserId: null, statusUpdatedByUserId: 'u' });
     expect(thread.resolved).toBe(false);
+    const raw = thread.raw as Record<string, unknown>;
+    expect(raw.status).toEqual({ id: 'OPEN', name: 'Open', type: 'default' });
+    expect(raw.statusUpdatedByUserId).toBe('u');
+    expect(raw).not.toHaveProperty('resolvedByUserId');
+    expect(raw).not.toHaveProperty('resolvedByUser');
     await collab.close();
   });
 
@@ -273,11 +290,33 @@ describe('threads.resolve / unresolve -> POST /v2/commentannotations/update (§7
     await collab.close();
   });
 
-  it('maps the per-item "Annotation not found." of an update to NotFoundError', async () => {
+  it('is NotFoundError for an unknown thread (the `null` entry of §7.4) without writing anything', async () => {
+    expectVelt('/commentannotations/get', getAnswer(null));
+    const collab = await veltCollab();
+    const err = await rejection(collab.threads.resolve('d', 'ghost', { userId: 'u' }));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.operation).toBe('threads.resolve');
+    expect(seen).toHaveLength(1);
+    await collab.close();
+  });
+
+  it('maps the per-item "Annotation not found." of an update (deleted since the read) to NotFoundError', async () => {
     expectVelt('/commentannotations/get', getAnswer(ANNOTATION));
     expectVelt('/commentannotations/update', ok('Annotations updated successfully.', { yourAnnotationId: { success: false, id: 'yourAnnotationId', message: 'Annotation not found.' } }));
     const collab = await veltCollab();
     expect(await rejection(collab.threads.resolve('d', 'yourAnnotationId', { userId: 'u' }))).toBeInstanceOf(NotFoundError);
+    expect(seen).toHaveLength(2);
+    await collab.close();
+  });
+
+  it('does not take an update answer without an entry for the thread as a success (ProviderResponseError naming it)', async () => {
+    expectVelt('/commentannotations/get', getAnswer(ANNOTATION));
+    expectVelt('/commentannotations/update', ok('Annotations updated successfully.', {}));
+    const collab = await veltCollab();
+    const err = await rejection(collab.threads.resolve('d', 'yourAnnotationId', { userId: 'u' }));
+    expect(err).toBeInstanceOf(ProviderResponseError);
+    expect(err.path).toBe('result.data.yourAnnotationId');
+    expect(seen).toHaveLength(2);
     await collab.close();
   });
 });
