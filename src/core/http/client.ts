@@ -1,4 +1,4 @@
-import ky from 'ky';
+import type { KyInstance } from 'ky';
 import type { z } from 'zod';
 import { fullJitterBackoffMs } from '../backoff.js';
 import { AbortedError, CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
@@ -567,11 +567,24 @@ function fetchSend(override: typeof fetch | undefined): Send {
  * `Request` on every call, which measured about +60 µs per call (≈1.5x a raw loopback fetch).
  */
 function kySend(override: typeof fetch | undefined): Send {
-  const instance = ky.create({
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
-    fetch: override ?? ((input, init) => globalThis.fetch(input, init)),
-  });
-  return (url, init) => instance(url, init as Parameters<typeof instance>[1]);
+  // ky is imported on the first request, not with this module: its module body builds a `Request` to
+  // probe for stream support, which loads Node's whole fetch stack (undici, http, http2, tls) — about a
+  // third of an adapter's cold start, paid by every app although the default transport is `fetch`.
+  // One import per client; a failed import is retried on the next call rather than cached.
+  let instance: Promise<KyInstance> | undefined;
+  const load = (): Promise<KyInstance> =>
+    (instance ??= import('ky').then(
+      ({ default: ky }) =>
+        ky.create({
+          retry: 0,
+          timeout: false,
+          throwHttpErrors: false,
+          fetch: override ?? ((input, init) => globalThis.fetch(input, init)),
+        }),
+      (err: unknown) => {
+        instance = undefined;
+        throw err;
+      },
+    ));
+  return async (url, init) => (await load())(url, init as Parameters<KyInstance>[1]);
 }
