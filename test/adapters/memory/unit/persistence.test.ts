@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStoreOf } from '../../../../src/adapters/memory/index.js';
 import { encodeBatch } from '../../../../src/adapters/memory/persistence/journal-codec.js';
+import { nodeFileSystem, type PersistenceFileSystem } from '../../../../src/adapters/memory/persistence/file-system.js';
 import type { JournalRecord } from '../../../../src/adapters/memory/schemas.js';
 import type { Collab } from '../../../../src/collab.js';
 import { ConfigError, ProviderUnavailableError } from '../../../../src/core/errors.js';
@@ -220,13 +221,39 @@ describe('memory persistence: journal recovery on load', () => {
 describe('memory persistence: compaction', () => {
   it('compacts while writes go on, without holding them up, and loses none', async () => {
     const persistPath = join(await tempDir(), 'state.json');
-    // Tiny chunks: the snapshot takes many turns of the event loop, so writes interleave with it.
-    const collab = await openAt(persistPath, { pacing: { chunkChars: 64, sliceMs: 0 }, compactAfterBytes: 1e9 });
+    // The snapshot's writes wait on a gate the test opens only after writes have completed meanwhile,
+    // so "writes go on during a compaction" does not depend on how fast this machine is.
+    let gateSnapshot = false;
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const snapshotWritesStarted = { count: 0 };
+    const fileSystem: PersistenceFileSystem = {
+      ...nodeFileSystem,
+      async openWrite(path) {
+        const sink = await nodeFileSystem.openWrite(path);
+        if (!gateSnapshot) return sink;
+        return {
+          ...sink,
+          async write(data) {
+            snapshotWritesStarted.count += 1;
+            await gate;
+            await sink.write(data);
+          },
+          datasync: () => sink.datasync(),
+          sync: () => sink.sync(),
+          close: () => sink.close(),
+        };
+      },
+    };
+    // Tiny chunks: once the gate opens the snapshot still takes many turns of the event loop.
+    const collab = await openAt(persistPath, { fileSystem, pacing: { chunkChars: 64, sliceMs: 0 }, compactAfterBytes: 1e9 });
     const store = memoryStoreOf(collab)!;
     for (let chunk = 0; chunk < 4; chunk++) await Promise.all(Array.from({ length: 50 }, (_, i) => collab.rooms.create({ id: `before-${chunk}-${i}`, metadata: { chunk } })));
     const generation = store.persistenceStatus!.generation;
+    gateSnapshot = true;
     let compacted = false;
     const compaction = store.compact().then(() => (compacted = true));
+    await until(() => snapshotWritesStarted.count > 0);
     const writtenDuring: string[] = [];
     for (let i = 0; !compacted; i++) {
       const id = `during-${i}`;
@@ -234,9 +261,10 @@ describe('memory persistence: compaction', () => {
       if (i % 3 === 0) await collab.rooms.update(`before-0-${i % 50}`, { metadata: { updated: i } });
       if (i % 5 === 0) await collab.rooms.delete(`before-1-${i % 50}`);
       if (!compacted) writtenDuring.push(id);
+      if (i === 9) openGate(); // ten writes were acknowledged while the snapshot could not progress
     }
     await compaction;
-    expect(writtenDuring.length).toBeGreaterThan(3); // writes completed while the snapshot was being written
+    expect(writtenDuring.length).toBeGreaterThanOrEqual(10);
     expect(store.persistenceStatus!.generation).toBeGreaterThan(generation);
     expect(await journalFiles(persistPath)).toEqual([`state.json.journal-${store.persistenceStatus!.generation}`]);
     const expected = await roomIds(collab);
