@@ -25,6 +25,12 @@ export function veltCapabilities(config: Partial<CapabilityConfig> = {}): Capabi
     'events.broadcast': 'partial',
     'webhooks.verify': advanced || basic ? 'yes' : 'no',
     'webhooks.subscriptions': advanced ? 'partial' : 'no',
+    // CRDT editor data over /v2/crdt/* (docs/vendors/velt-crdt.md): JSON per editor, no binary updates, no versions.
+    'documents.get': 'yes',
+    'documents.set': 'yes',
+    'documents.list': 'partial',
+    'documents.updates': 'no',
+    'documents.versions': 'no',
   };
   const notes: Partial<Record<CapabilityKey, string>> = {
     // Differences that do not lower a level but that a user switching to Velt should know.
@@ -45,10 +51,17 @@ export function veltCapabilities(config: Partial<CapabilityConfig> = {}): Capabi
     'auth.issueToken':
       'Velt permissions name exact documents: room prefixes other than "*" (whole organization) are not granted; groupIds are ignored',
     'events.broadcast': 'sets the room\'s Velt live state "unicollab-broadcast" (replace, not a queue); the payload must be a JSON object',
+    'documents.get':
+      'a key is a Velt CRDT editorId (POST /v2/crdt/get); Velt answers no type, so a value of another JSON shape is a ConflictError and text/xml are told apart only by whether the string parses as XML',
+    'documents.set':
+      'reads the editor, then /v2/crdt/add or /v2/crdt/update; written with Velt\'s default contentKey "content" (a TipTap editor reads "default"); a change between text and xml is sent as an update',
+    'documents.list': 'Velt answers no type: it is inferred from the JSON shape (a string is reported as text, so an xml key lists as text)',
+    'documents.updates': 'Velt has no REST endpoint for binary Yjs updates (only its front-end SDK syncs Yjs)',
+    'documents.versions': 'Velt CRDT versions are saved and read by its front-end SDK only; there is no REST endpoint',
   };
   if (!(advanced || basic)) notes['webhooks.verify'] = 'configure webhookAuthToken (basic webhooks) or webhookSecret (advanced webhooks)';
   notes['webhooks.subscriptions'] = advanced
-    ? 'advanced webhook endpoints; events without a Velt equivalent (room.*, thread.deleted, thread.metadata_updated, notification.created, user.*) are rejected'
+    ? 'advanced webhook endpoints; events without a Velt equivalent (room.*, thread.deleted, thread.metadata_updated, notification.created, user.*, storage.updated) are rejected'
     : 'needs advanced webhooks (Velt Enterprise): set webhookSecret';
   return defineCapabilities(levels, notes);
 }

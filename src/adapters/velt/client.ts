@@ -18,6 +18,8 @@ import {
   type VeltAnnotationInput,
   type VeltComment,
   type VeltCommentInput,
+  type VeltCrdtEntry,
+  type VeltCrdtWrite,
   type VeltDocument,
   VeltDocumentSchema,
   type VeltItemMap,
@@ -421,6 +423,27 @@ export class VeltClient {
     options?: VeltCallOptions,
   ): Promise<void> {
     await this.call('/livestate/broadcast', data, RESULT_DATA.ack, { operation, idempotent: !data.merge }, options);
+  }
+
+  // ------------------------------------------------------------------ CRDT editor data (docs/vendors/velt-crdt.md)
+
+  /**
+   * `POST /v2/crdt/add`: creates one editor's data; errors when the editorId already has data
+   * (ALREADY_EXISTS, a `ConflictError`). Retried: a create of one client-chosen id, whose conflict
+   * the caller resolves itself (documents.set then updates).
+   */
+  async addCrdt(data: VeltCrdtWrite, operation: string, options?: VeltCallOptions): Promise<void> {
+    await this.call('/crdt/add', data, RESULT_DATA.ack, { operation, idempotent: true }, options);
+  }
+
+  /** `POST /v2/crdt/get`: the data of one editor (`editorId`), or of every editor of the document. A read, so retried. */
+  async getCrdt(data: { organizationId: string; documentId: string; editorId?: string }, operation: string, options?: VeltCallOptions): Promise<VeltCrdtEntry[]> {
+    return (await this.call('/crdt/get', data, RESULT_DATA.crdt, { operation, idempotent: true }, options)).data;
+  }
+
+  /** `POST /v2/crdt/update`: replaces an existing editor's data (an absolute write, so retried). */
+  async updateCrdt(data: VeltCrdtWrite, operation: string, options?: VeltCallOptions): Promise<void> {
+    await this.call('/crdt/update', data, RESULT_DATA.ack, { operation, idempotent: true }, options);
   }
 
   // ------------------------------------------------------------------ auth (§11)

@@ -8,6 +8,7 @@ import { VeltAuthService } from './services/auth.js';
 import { VeltBulk } from './services/bulk.js';
 import { VeltCommentService, VeltReactionService } from './services/comments.js';
 import { VELT_TOKENS, VeltContext, type ParsedVeltConfig } from './services/context.js';
+import { VeltDocumentService } from './services/documents.js';
 import { VeltEventService } from './services/events.js';
 import { VeltNotificationService } from './services/notifications.js';
 import { VeltPresenceService } from './services/presence.js';
@@ -57,6 +58,7 @@ export const veltAdapter = defineAdapter<ParsedVeltConfig>({
     auth: VeltAuthService,
     webhooks: VeltWebhookService,
     events: VeltEventService,
+    documents: VeltDocumentService,
   },
   conformance: {
     skip: {

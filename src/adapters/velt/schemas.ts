@@ -140,6 +140,20 @@ export const VeltWebhookEndpointSchema = z.looseObject({
 /** An advanced webhook endpoint. */
 export type VeltWebhookEndpoint = z.infer<typeof VeltWebhookEndpointSchema>;
 
+/**
+ * One editor's CRDT data as `/crdt/get` answers it (docs/vendors/velt-crdt.md): `id` is the editorId,
+ * `data` the JSON form of its shared type. The answer names no `type`.
+ */
+export const VeltCrdtEntrySchema = z.looseObject({
+  id: IdLike,
+  data: z.unknown(),
+  lastUpdate: z.union([z.string(), z.number()]).nullish(),
+  lastUpdatedBy: z.unknown().optional(),
+  sessionId: z.string().nullish(),
+});
+/** One editor's CRDT data as Velt returns it. */
+export type VeltCrdtEntry = z.infer<typeof VeltCrdtEntrySchema>;
+
 /** The `{ "result": {...} }` success envelope (§1.2) around a payload schema. */
 export function resultSchema<T extends z.ZodType>(data: T) {
   return z.object({
@@ -176,6 +190,8 @@ export const RESULT_DATA = {
   }),
   endpointSecret: z.looseObject({ endpointId: z.string().optional(), secret: z.string().min(1) }),
   endpointDeleted: z.looseObject({ endpointId: z.string().optional(), deleted: z.boolean().optional() }),
+  /** `/crdt/get`: one entry per editor of the document (or the one asked for). */
+  crdt: z.array(VeltCrdtEntrySchema),
 } as const;
 
 /** The `{ "error": {...} }` envelope (§1.3). `code` appears instead of `status` on some pages (docs-bug). */
@@ -232,6 +248,21 @@ export interface VeltAnnotationInput {
   context?: Record<string, unknown>;
   status?: VeltStatusInput;
   createdAt?: number;
+}
+
+/** A Yjs shared type as `/crdt/add` and `/crdt/update` name it. */
+export type VeltCrdtType = 'text' | 'map' | 'array' | 'xml';
+
+/** The body of `/crdt/add` and `/crdt/update` (docs/vendors/velt-crdt.md). */
+export interface VeltCrdtWrite {
+  organizationId: string;
+  documentId: string;
+  editorId: string;
+  /** A string for `text`/`xml`, an object for `map`, an array for `array`. */
+  data: unknown;
+  type: VeltCrdtType;
+  /** The root type's name inside the editor's Yjs doc; Velt's default is `content` (TipTap uses `default`). */
+  contentKey?: string;
 }
 
 /** A permission resource of `/auth/generate_token` (§11.1). */

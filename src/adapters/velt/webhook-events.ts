@@ -32,7 +32,8 @@ export const ADVANCED_EVENT_TYPES: Readonly<Record<string, Mapped>> = {
   'comment.delete': 'comment.deleted',
   'comment.reaction_add': 'reaction.added',
   'comment.reaction_delete': 'reaction.removed',
-  'crdt.update_data': 'storage.updated',
+  // CRDT data is an editor's Yjs document (docs/vendors/velt-crdt.md), so `document.updated`.
+  'crdt.update_data': 'document.updated',
 };
 
 /** Basic (V1) `actionType`s -> core event types (§12.1). Unlisted action types become `unknown`. */
@@ -44,7 +45,7 @@ export const BASIC_ACTION_TYPES: Readonly<Record<string, Mapped>> = {
   statusChanged: 'status_change',
   reactionAdded: 'reaction.added',
   reactionDeleted: 'reaction.removed',
-  updateData: 'storage.updated',
+  updateData: 'document.updated',
 };
 
 /** Core event types -> the Velt event names an endpoint must filter on to receive them. */
@@ -57,7 +58,7 @@ const FILTER_TYPES: Readonly<Partial<Record<CollabEventType, string>>> = {
   'comment.deleted': 'comment.delete',
   'reaction.added': 'comment.reaction_add',
   'reaction.removed': 'comment.reaction_delete',
-  'storage.updated': 'crdt.update_data',
+  'document.updated': 'crdt.update_data',
 };
 
 /** Endpoint metadata key holding the exact core event types a subscription asked for. */
@@ -65,7 +66,7 @@ export const EVENTS_METADATA_KEY = 'unicollabEvents';
 
 /**
  * The Velt `filterTypes` for core event types. Types Velt has no event for (`room.*`, `thread.deleted`,
- * `thread.metadata_updated`, `notification.created`, `user.*`) are a `ValidationError` naming `events`.
+ * `thread.metadata_updated`, `notification.created`, `user.*`, `storage.updated`) are a `ValidationError` naming `events`.
  */
 export function filterTypesFor(events: readonly CollabEventType[], operation: string): string[] {
   const missing = events.filter((e) => FILTER_TYPES[e] === undefined);

@@ -62,7 +62,6 @@ describe('SeqMap (the ordered index behind memory listings)', () => {
 
   it('refuses initial entries rather than building an unordered index', () => {
     class Sub extends SeqMap<Item> {}
-    // @ts-expect-error SeqMap takes no constructor arguments
     expect(() => new Sub([['a', { seq: 1, id: 'a' }]])).toThrow(TypeError);
   });
 });

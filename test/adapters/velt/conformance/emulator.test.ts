@@ -84,6 +84,9 @@ function veltProbe(current: () => VeltEmulator | undefined, org: string): Confor
         close: () => undefined,
       };
     },
+    // The editor's data as the emulator stores it (the JSON form sent to /crdt/add|update); `type` is not
+    // checked against the stored one, as Velt's own /crdt/get answers no type.
+    documentValue: async (roomId, key) => state().crdtOf(org, roomId, key)?.data,
     requestCount: () => current()?.requests.length ?? 0,
     webhooksReachLocalhost: true,
   };

@@ -146,7 +146,7 @@ describe('basic webhooks (V1, §12.1)', () => {
     ['customListChanged', {}, 'unknown'],
     ['created', { notificationSource: 'huddle' }, 'unknown'],
     ['joined', { notificationSource: 'huddle' }, 'unknown'],
-    ['updateData', { notificationSource: 'crdt', crdtData: { id: 'x', lastUpdate: 1727176311596 } }, 'storage.updated'],
+    ['updateData', { notificationSource: 'crdt', crdtData: { id: 'x', lastUpdate: 1727176311596 } }, 'document.updated'],
   ];
 
   it('normalise every documented actionType', async () => {
@@ -226,7 +226,7 @@ describe('advanced webhooks (V2, Standard Webhooks, §12.2)', () => {
     ['comment.reaction_delete', {}, 'reaction.removed'],
     ['huddle.create', {}, 'unknown'],
     ['huddle.join', {}, 'unknown'],
-    ['crdt.update_data', {}, 'storage.updated'],
+    ['crdt.update_data', {}, 'document.updated'],
     ['recorder.done', {}, 'unknown'],
     ['execution.completed', {}, 'unknown'],
     ['message.attempt.exhausted', {}, 'unknown'],

@@ -34,6 +34,7 @@ export interface ResolvedVeltOptions {
   requireAdvancedWebhooksEnabled: boolean;
   webhookTriggers: 'documented' | 'all';
   deliverWebhooks: boolean;
+  crdtUpdateMissing: 'error' | 'create';
   rateLimit?: { requests: number; windowMs: number };
 }
 
@@ -76,6 +77,12 @@ export const optBool = z.boolean().optional();
 export const idList = z.array(str);
 export const pageSizeSchema = z.number().int().min(1).optional();
 export const pageTokenSchema = z.string().optional();
+/**
+ * A user reference inside another object (`from`, `assignedTo`, `actionUser`, `notifyUsers[]`, tagged
+ * `contact`). Left open on purpose: the reference points these at the SDK `User` model, whose field list is
+ * open-ended ("Full SDK User also has organizationId, color, textColor, type, isAdmin, isGuest, plan, …",
+ * velt.md §6, §7.1), so an unknown key there is not evidence of a misspelling.
+ */
 export const userSchema = z.looseObject({
   userId: str,
   name: z.string().optional(),
@@ -85,16 +92,45 @@ export const userSchema = z.looseObject({
 export const accessTypeSchema = z.enum(['public', 'organizationPrivate', 'restricted']);
 export const accessRoleSchema = z.enum(['viewer', 'editor']);
 
+const fieldPath = (path: readonly PropertyKey[]): string =>
+  `data${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(0) : '';
-  const where = `data${path}`;
+  const where = fieldPath(issue.path);
+  if (issue.code === 'unrecognized_keys') return `Unknown field(s) in ${where}: ${issue.keys.join(', ')}.`;
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${where} is required.`;
   return `${where}: ${issue.message}`;
 }
 
+/** Every `unrecognized_keys` issue, including those inside union branches. */
+function unknownKeyIssues(issues: readonly z.core.$ZodIssue[]): Array<{ path: PropertyKey[]; keys: string[] }> {
+  const out: Array<{ path: PropertyKey[]; keys: string[] }> = [];
+  for (const i of issues) {
+    if (i.code === 'unrecognized_keys') out.push({ path: [...i.path], keys: i.keys });
+    else if (i.code === 'invalid_union') for (const branch of i.errors) out.push(...unknownKeyIssues(branch));
+  }
+  return out;
+}
+
+function dropKeys(root: unknown, path: readonly PropertyKey[], keys: string[]): boolean {
+  let cur: unknown = root;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  if (cur === null || typeof cur !== 'object') return false;
+  let dropped = false;
+  for (const k of keys) if (k in cur) dropped = delete (cur as Record<string, unknown>)[k] || dropped;
+  return dropped;
+}
+
 /**
- * Validates `data` against `schema`. Unknown top-level fields are rejected when
- * `opts.rejectUnknownFields` (UNCONFIRMED: the real API may ignore them).
+ * Validates `data` against `schema`. Schemas are strict at every level where the reference lists an
+ * object's fields (nested objects included; open objects are `z.looseObject`/records, each with the reason),
+ * so an unknown or misspelt field is a 400 INVALID_ARGUMENT naming it:
+ * `Unknown field(s) in data: organizationID.` / `Unknown field(s) in data.commentAnnotations[0].status: colour.`
+ * With `opts.rejectUnknownFields: false` unknown fields are dropped instead, at any depth (the real API may
+ * ignore them: UNCONFIRMED).
  */
 export function parse<S extends z.ZodObject>(schema: S, data: Record<string, unknown>, ctx: Ctx): z.infer<S> {
   if (ctx.opts.rejectUnknownFields) {
@@ -102,12 +138,21 @@ export function parse<S extends z.ZodObject>(schema: S, data: Record<string, unk
     const unknown = Object.keys(data).filter((k) => !known.has(k));
     if (unknown.length) throw invalidArgument(`Unknown field(s) in data: ${unknown.join(', ')}.`);
   }
-  const r = schema.safeParse(data);
-  if (!r.success) {
+  let input: unknown = data;
+  const top = ctx.opts.rejectUnknownFields ? schema : schema.strip();
+  for (let attempt = 0; ; attempt++) {
+    const r = top.safeParse(input);
+    if (r.success) return r.data as z.infer<S>;
+    if (!ctx.opts.rejectUnknownFields && attempt < 50) {
+      const extra = unknownKeyIssues(r.error.issues);
+      if (extra.length) {
+        if (input === data) input = structuredClone(data);
+        if (extra.map((e) => dropKeys(input, e.path, e.keys)).some(Boolean)) continue;
+      }
+    }
     const first = r.error.issues[0];
     throw invalidArgument(first ? describeIssue(first) : 'Invalid argument.');
   }
-  return r.data;
 }
 
 /** 30-ids-per-filter cap (velt.md §1.5; error status INF INVALID_ARGUMENT, message UNCONFIRMED). */

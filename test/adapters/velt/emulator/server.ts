@@ -29,6 +29,7 @@ import { notificationHandlers } from './handlers/notifications.js';
 import { realtimeHandlers } from './handlers/realtime.js';
 import { authHandlers } from './handlers/auth.js';
 import { webhookHandlers } from './handlers/webhooks.js';
+import { crdtHandlers } from './handlers/crdt.js';
 
 export { VeltEmulatorState } from './state.js';
 export type * from './state.js';
@@ -84,6 +85,8 @@ export interface VeltEmulatorOptions {
   webhookTriggers?: 'documented' | 'all';
   /** POST emitted events to the configured basic URL / advanced endpoints (default false: record only) */
   deliverWebhooks?: boolean;
+  /** crdt/update of an editorId without data: `error` (NOT_FOUND, default) or `create` (UNCONFIRMED, docs/vendors/velt-crdt.md) */
+  crdtUpdateMissing?: 'error' | 'create';
   /** answer RESOURCE_EXHAUSTED (429) beyond `requests` per `windowMs` (no documented core limit, §13) */
   rateLimit?: { requests: number; windowMs: number };
 }
@@ -127,6 +130,7 @@ const HANDLERS: Record<string, Handler> = {
   ...realtimeHandlers,
   ...authHandlers,
   ...webhookHandlers,
+  ...crdtHandlers,
 };
 
 const SECRET_HEADERS = new Set(['x-velt-api-key', 'x-velt-auth-token', 'authorization', 'proxy-authorization', 'cookie']);
@@ -166,6 +170,7 @@ export async function startVeltEmulator(options: VeltEmulatorOptions = {}): Prom
     requireAdvancedWebhooksEnabled: options.requireAdvancedWebhooksEnabled ?? true,
     webhookTriggers: options.webhookTriggers ?? 'documented',
     deliverWebhooks: options.deliverWebhooks ?? false,
+    crdtUpdateMissing: options.crdtUpdateMissing ?? 'error',
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   };
   const clock = options.now ?? (() => new Date());

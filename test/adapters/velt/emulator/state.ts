@@ -193,6 +193,26 @@ export interface VeltNotificationRecord {
   notification: Record<string, unknown> & { id: string; timestamp: number };
 }
 
+/** CRDT editor data of one editor of a document (`/v2/crdt/*`, docs/vendors/velt-crdt.md). */
+export interface VeltCrdtRecord {
+  organizationId: string;
+  documentId: string;
+  editorId: string;
+  /** the `type` of the last add/update (never returned by `/crdt/get`) */
+  type: 'text' | 'map' | 'array' | 'xml';
+  /** the Yjs root type name inside the editor's doc (`contentKey`, default `content`) */
+  contentKey: string;
+  /** the JSON form as sent: a string (text, xml), an object (map) or an array (array) */
+  data: unknown;
+  /** ISO time of the last write */
+  lastUpdate: string;
+  /** GUESS: REST writes carry no user, so `null` */
+  lastUpdatedBy: string | null;
+  /** GUESS: REST writes carry no SDK session, so `null` */
+  sessionId: string | null;
+  seq: number;
+}
+
 export interface VeltPresenceRecord {
   userId: string;
   name?: string;
@@ -297,6 +317,8 @@ export class VeltEmulatorState {
   notificationConfigs = new Map<string, Record<string, string>>();
   /** key veltKey(org, doc) -> userId -> presence */
   presence = new Map<string, Map<string, VeltPresenceRecord>>();
+  /** key veltKey(org, doc, editorId) -> CRDT editor data (`/v2/crdt/*`) */
+  crdt = new Map<string, VeltCrdtRecord>();
   /** key veltKey(org, doc, liveStateDataId) -> current live state */
   liveState = new Map<string, unknown>();
   broadcasts: VeltBroadcastRecord[] = [];
@@ -420,6 +442,20 @@ export class VeltEmulatorState {
 
   presenceOf(organizationId: string, documentId: string): VeltPresenceRecord[] {
     return [...(this.presence.get(veltKey(organizationId, documentId))?.values() ?? [])].map((p) => clone(p));
+  }
+
+  /** The CRDT editor data of one editor (a copy), or undefined. */
+  crdtOf(organizationId: string, documentId: string, editorId: string): VeltCrdtRecord | undefined {
+    const rec = this.crdt.get(veltKey(organizationId, documentId, editorId));
+    return rec ? clone(rec) : undefined;
+  }
+
+  /** Every editor's CRDT data of a document, in write order (copies). */
+  crdtOfDocument(organizationId: string, documentId: string): VeltCrdtRecord[] {
+    return [...this.crdt.values()]
+      .filter((r) => r.organizationId === organizationId && r.documentId === documentId)
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => clone(r));
   }
 
   liveStateOf(organizationId: string, documentId: string, liveStateDataId: string): unknown {

@@ -17,6 +17,7 @@ export function cascadeDeleteDocument(ctx: Ctx, organizationId: string, document
   s.presence.delete(veltKey(organizationId, documentId));
   const prefix = veltKey(organizationId, documentId, '');
   dropWhere(s.liveState, (k) => k.startsWith(prefix));
+  dropWhere(s.crdt, (k) => k.startsWith(prefix));
 }
 
 export function cascadeDeleteOrganization(ctx: Ctx, organizationId: string): void {
@@ -31,4 +32,5 @@ export function cascadeDeleteOrganization(ctx: Ctx, organizationId: string): voi
   dropWhere(s.notificationConfigs, (k) => k.startsWith(prefix));
   dropWhere(s.presence, (k) => k.startsWith(prefix));
   dropWhere(s.liveState, (k) => k.startsWith(prefix));
+  dropWhere(s.crdt, (k) => k.startsWith(prefix));
 }
