@@ -10,13 +10,30 @@
 import { type Collab, type CreateCollabOptions, createCollabWith } from '../../core/container.js';
 import type { MemoryConfig } from './config.js';
 import { memoryAdapter } from './definition.js';
+import type { MemoryEventService } from './services/events.js';
 import { MEMORY_STORE, type MemoryStore } from './store.js';
 
 export { memoryAdapter, memoryDefinition, type MemoryModuleOptions } from './definition.js';
 export { MemoryConfigSchema, memoryConfig, type MemoryConfig, type ParsedMemoryConfig } from './config.js';
-export type { MemoryStore, MemoryChange, StoredPresence, TenantState } from './store.js';
+export type { MemoryStore, MemoryChange, StoredPresence, TenantState, BroadcastListener } from './store.js';
 export type { MemoryEventService } from './services/events.js';
 export type { MemoryWebhookPayload } from './webhook-events.js';
+
+/**
+ * A collab on the embedded provider, as `memory()` returns it: a {@link Collab} whose `events` also
+ * has `subscribe(roomId, listener)`, which receives the room's broadcasts in this process and returns
+ * the unsubscribe function.
+ *
+ * ```ts
+ * const collab: MemoryCollab = await memory();
+ * const unsubscribe = collab.events.subscribe('doc-1', (payload) => console.log(payload));
+ * await collab.events.broadcast('doc-1', { type: 'ping' });
+ * ```
+ */
+export interface MemoryCollab extends Collab {
+  /** Broadcasts, plus `subscribe` for in-process listeners. */
+  readonly events: MemoryEventService;
+}
 
 /**
  * Creates a collab on the embedded in-memory provider: `await memory()` or `await memory({ persistPath })`.
@@ -26,8 +43,9 @@ export type { MemoryWebhookPayload } from './webhook-events.js';
  * process gets a `ConfigError` naming the holder's pid), and `close()` saves, compacts and unlocks.
  * Webhook deliveries are saved with the state too, and resume after a restart.
  */
-export function memory(config: Omit<MemoryConfig, 'provider'> = {}, options?: CreateCollabOptions): Promise<Collab> {
-  return createCollabWith(memoryAdapter as never, { ...config, provider: 'memory' }, options);
+export function memory(config: Omit<MemoryConfig, 'provider'> = {}, options?: CreateCollabOptions): Promise<MemoryCollab> {
+  // The definition binds `MemoryEventService` as the events service, so `events` has `subscribe`.
+  return createCollabWith(memoryAdapter as never, { ...config, provider: 'memory' }, options) as Promise<MemoryCollab>;
 }
 
 /**
