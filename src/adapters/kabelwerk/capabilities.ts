@@ -16,7 +16,7 @@ const NEEDS_HUB_USER =
   'needs a hub user to act as: set hub to the hub slug (the adapter then creates its service hub user "unicollab" there over REST) or hubUserId (hub "_" names no hub a user can be created in)';
 
 /**
- * What the Kabelwerk adapter offers with a config (vendors/kabelwerk.md cited as §N). Kabelwerk's
+ * What the Kabelwerk adapter offers with a config (docs/vendors/kabelwerk.md cited as §N). Kabelwerk's
  * server REST API has five calls (users, room update, post message, §1.5); everything it cannot do is
  * done on the realtime API as a user, with tokens signed by `privateKey` (§2.1), and hub-side reads
  * (rooms, messages) as a hub user (`hubUserId`, or the service hub user created in `hub`).

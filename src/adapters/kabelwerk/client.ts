@@ -1,6 +1,6 @@
 /**
  * The Kabelwerk server REST API client: exactly the five endpoints sdk-python 0.1.2 calls
- * (vendors/kabelwerk.md §1.5), with its headers (§1.2) and its status mapping (§1.4, in `errors.ts`).
+ * (docs/vendors/kabelwerk.md §1.5), with its headers (§1.2) and its status mapping (§1.4, in `errors.ts`).
  * Kabelwerk's REST API has no read or list call at all (§1.6): reads go through `realtime.ts`.
  * @module
  */

@@ -4,7 +4,7 @@ import type { AdapterConfigSpec } from '../../core/adapter.js';
 import { httpConfigShape, webhookReplayShape } from '../../core/config.js';
 
 /**
- * The URL rule of sdk-python's `get_api_url()` (vendors/kabelwerk.md §1.1), case-insensitive: an
+ * The URL rule of sdk-python's `get_api_url()` (docs/vendors/kabelwerk.md §1.1), case-insensitive: an
  * optional `ws://`, `wss://`, `http://` or `https://`, a host (letters, digits, `.`, `:`, `-`) and an
  * optional path of letters and slashes, which is ignored.
  */

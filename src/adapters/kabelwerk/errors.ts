@@ -1,6 +1,6 @@
 /**
  * Kabelwerk answers mapped to the shared error classes: REST statuses exactly as sdk-python's
- * `make_api_call` reads them (vendors/kabelwerk.md §1.4), as refinements of core `defaultMapError`,
+ * `make_api_call` reads them (docs/vendors/kabelwerk.md §1.4), as refinements of core `defaultMapError`,
  * and rejected channel joins and pushes (§2.2).
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * Zod schemas of the Kabelwerk payloads the adapter reads: the REST answers of sdk-python's five
- * endpoints (vendors/kabelwerk.md §1.5) and the channel replies of §2.4 (wire shapes of §2.5). They
+ * endpoints (docs/vendors/kabelwerk.md §1.5) and the channel replies of §2.4 (wire shapes of §2.5). They
  * are loose on purpose: a field Kabelwerk adds is not API drift, a missing or retyped one is.
  * @module
  */

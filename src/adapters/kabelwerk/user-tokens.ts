@@ -1,5 +1,5 @@
 /**
- * Kabelwerk user tokens (vendors/kabelwerk.md §2.1): JWTs "signed by an RSA key the public counterpart
+ * Kabelwerk user tokens (docs/vendors/kabelwerk.md §2.1): JWTs "signed by an RSA key the public counterpart
  * of which is known to the Kabelwerk backend", with `sub` = the user's key and a valid `exp`. The
  * algorithm is UNCONFIRMED; RS256 is what an RSA key and every JWT library default to.
  * @module

@@ -12,7 +12,7 @@ const USERS_NOTE = 'Liveblocks has no user store: users come from your app (thei
 
 /**
  * What the Liveblocks adapter can do with a config. Every level is backed by a REST v2 endpoint of
- * vendors/liveblocks.md; the notes say what Liveblocks itself does not offer.
+ * docs/vendors/liveblocks.md; the notes say what Liveblocks itself does not offer.
  *
  * - `users.*`: `no`, Liveblocks keeps no users.
  * - `presence.list`: `partial`, active users carry user info but REST never returns presence data.

@@ -1,5 +1,5 @@
 /**
- * zod schemas of the Liveblocks REST v2 payloads the adapter reads (vendors/liveblocks.md section 3).
+ * zod schemas of the Liveblocks REST v2 payloads the adapter reads (docs/vendors/liveblocks.md section 3).
  *
  * Entity objects are `looseObject`s: unknown keys survive into `raw`, and a field Liveblocks adds
  * later is never an error. Only what the mappers rely on is checked, so a mismatch

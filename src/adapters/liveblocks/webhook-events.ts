@@ -1,7 +1,7 @@
 /**
  * Liveblocks webhooks: Standard Webhooks verification (through `core/webhooks`, `node:crypto` HMAC,
  * constant-time compare, keys decoded once) and normalisation of the 18 event types of
- * vendors/liveblocks.md section 1.5 to `CollabEvent`.
+ * docs/vendors/liveblocks.md section 1.5 to `CollabEvent`.
  *
  * Unlike `@liveblocks/node`'s `WebhookHandler`, an unknown event type is not an error: the signature
  * is what makes a request trustworthy, and Liveblocks adds event types over time. It becomes `unknown`

@@ -1,7 +1,7 @@
 /**
  * Velt basic (V1) webhooks: not signed; Velt sends the workspace `authToken` verbatim as
  * `Authorization: Basic <authToken>` (not base64 of `user:password`), and may base64-encode the body
- * as `{"encodedPayload":"<base64 of JSON>"}` (vendors/velt.md 12.1).
+ * as `{"encodedPayload":"<base64 of JSON>"}` (docs/vendors/velt.md 12.1).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError, type CollabErrorInit, WebhookVerificationError } from '../../core/errors.js';

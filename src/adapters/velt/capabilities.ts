@@ -5,7 +5,7 @@ import type { VeltConfig } from './config.js';
 type CapabilityConfig = Pick<VeltConfig, 'webhookAuthToken' | 'webhookSecret'>;
 
 /**
- * What the Velt adapter offers with a config (vendors/velt.md cited as §N). Webhook capabilities
+ * What the Velt adapter offers with a config (docs/vendors/velt.md cited as §N). Webhook capabilities
  * depend on it: `webhooks.verify` needs a basic `webhookAuthToken` or an advanced `webhookSecret`;
  * `webhooks.subscriptions` (advanced webhook endpoints, Enterprise) needs advanced webhooks configured.
  */

@@ -1,6 +1,6 @@
 /**
  * The Velt REST API v2 client: one method per vendor endpoint the adapter uses, nothing else
- * (`../shared/vendors/velt.md`, cited as §N). Every call is a `POST` to `/v2/<path>` with the
+ * (`docs/vendors/velt.md`, cited as §N). Every call is a `POST` to `/v2/<path>` with the
  * `x-velt-api-key` and `x-velt-auth-token` headers and a `{"data": ...}` body (§1.1), answered by
  * `{"result": ...}` or `{"error": ...}` (§1.2, §1.3). All I/O of the adapter happens here.
  */

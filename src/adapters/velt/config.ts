@@ -43,6 +43,6 @@ export const veltConfig = {
     createMissing: { var: 'VELT_CREATE_MISSING', type: 'boolean' },
   },
   detect: 'VELT_API_KEY',
-  // Velt authenticates REST calls with these two headers (vendors/velt.md).
+  // Velt authenticates REST calls with these two headers (docs/vendors/velt.md).
   secretHeaders: ['x-velt-api-key', 'x-velt-auth-token'],
 } as const satisfies AdapterConfigSpec<typeof VeltConfigSchema>;

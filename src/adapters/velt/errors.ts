@@ -1,5 +1,5 @@
 /**
- * Velt error envelopes (`{"error":{"message","status","details"}}`, vendors/velt.md §1.3) mapped to the
+ * Velt error envelopes (`{"error":{"message","status","details"}}`, docs/vendors/velt.md §1.3) mapped to the
  * shared `CollabError` classes, plus `PartialBatchError` (a core `PartialFailureError`) for batch answers
  * where some items failed.
  *

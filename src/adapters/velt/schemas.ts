@@ -1,6 +1,6 @@
 /**
  * Zod schemas of the Velt REST API v2 payloads the adapter reads, and TypeScript shapes of what it sends
- * (`../shared/vendors/velt.md`, cited as §N). Response schemas are loose on purpose: Velt adds fields
+ * (`docs/vendors/velt.md`, cited as §N). Response schemas are loose on purpose: Velt adds fields
  * freely (server-expanded users, SDK-only fields), and only the fields the mappers read are checked, so
  * a new vendor field is never API drift while a missing or retyped one is.
  */

@@ -1,5 +1,5 @@
 /**
- * Velt webhooks (vendors/velt.md §12) normalised to `CollabEvent`, and the mapping between core event
+ * Velt webhooks (docs/vendors/velt.md §12) normalised to `CollabEvent`, and the mapping between core event
  * types and Velt's advanced-webhook event names used as endpoint `filterTypes`. Pure: verification
  * (which reads headers and secrets) lives in `services/webhooks.ts`.
  *
@@ -116,7 +116,7 @@ type EventIds = Pick<CollabEvent, 'roomId' | 'threadId' | 'commentId' | 'userId'
  * V1 `metadata` is flat (`clientDocumentId`, `documentId`, `clientOrganizationId`, `organizationId`;
  * §12.1). Velt's advanced (V2) webhook docs nest them instead: `metadata.document.documentId` and
  * `metadata.organization.organizationId`. UNCONFIRMED beyond those two paths (the reference in
- * vendors/velt.md does not show the nested shape): whether the nested objects also carry
+ * docs/vendors/velt.md does not show the nested shape): whether the nested objects also carry
  * `clientDocumentId` / `clientOrganizationId`, and whether their ids are the app's or Velt's
  * internal ones. The app's (`client*`) ids are preferred wherever they appear, then the nested ids,
  * then the flat internal ones.

@@ -1,6 +1,6 @@
 /**
  * Core `CommentBody` <-> Kabelwerk message text. Kabelwerk messages are plain text with a little
- * markdown (vendors/kabelwerk.md §2.5: `*em*`, `**strong**`, `[text](url)` and autolinks), answered as
+ * markdown (docs/vendors/kabelwerk.md §2.5: `*em*`, `**strong**`, `[text](url)` and autolinks), answered as
  * escaped `text` and rendered `html` (`<p>` paragraphs, `<br>` line breaks). It has no mentions, no
  * strikethrough and no code, so the conversion is lossy:
  *

@@ -5,7 +5,7 @@
  */
 import { decodeScanCursor, encodeScanCursor, type ScanCursor, type ScanLimits } from '../../../core/scan.js';
 
-/** Velt's listing limits: 100 items a page unless asked (Velt's own default of 1000 is heavy for annotations), at most 1000 (vendors/velt.md §1.4). */
+/** Velt's listing limits: 100 items a page unless asked (Velt's own default of 1000 is heavy for annotations), at most 1000 (docs/vendors/velt.md §1.4). */
 export const VELT_SCAN_LIMITS: ScanLimits = { provider: 'velt', defaultLimit: 100, maxVendorPageSize: 1000 };
 
 /** A position in a Velt listing. */
