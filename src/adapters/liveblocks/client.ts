@@ -94,7 +94,7 @@ export class LiveblocksClient {
       mapError: toCollabError,
       ...httpOptionsFromConfig(config),
     };
-    // Liveblocks never echoes a credential; docs/DESIGN.md promises no `raw` ever holds one.
+    // Liveblocks never echoes a credential; docs/design/DESIGN.md promises no `raw` ever holds one.
     const echoedSecrets = config.managementToken !== undefined ? [config.secretKey, config.managementToken] : [config.secretKey];
     this.http = createHttpClient({ ...common, echoedSecrets, headers: { Authorization: `Bearer ${config.secretKey}` } });
     this.management =

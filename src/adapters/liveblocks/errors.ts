@@ -8,7 +8,7 @@ import { rec, str } from '../../core/records.js';
 
 const PROVIDER = 'liveblocks';
 
-/** 403 codes that mean "wrong credentials" rather than "not allowed": docs/DESIGN.md maps an invalid key to AuthenticationError. */
+/** 403 codes that mean "wrong credentials" rather than "not allowed": docs/design/DESIGN.md maps an invalid key to AuthenticationError. */
 const BAD_CREDENTIAL_CODES = new Set(['INVALID_SECRET_KEY', 'INVALID_PUBLIC_KEY', 'INVALID_ACCESS_TOKEN', 'WRONG_KEY_USED', 'MISSING_SECRET_KEY']);
 /** The dev server's 403 says "Invalid secret key" under the generic code `Forbidden` (section 5.2). */
 const BAD_CREDENTIAL_TEXT = /invalid (secret|public) key|invalid .*access token/i;

@@ -1,6 +1,6 @@
 /**
  * The shared HTTP layer every vendor adapter uses: one client per adapter with the timeout, deadline,
- * retry, error-mapping, schema-checking and redaction policy of docs/DESIGN.md section 5.
+ * retry, error-mapping, schema-checking and redaction policy of docs/design/DESIGN.md section 5.
  */
 export { createHttpClient } from './client.js';
 export { defaultMapError, httpErrorInit, vendorMessage, vendorCode, cleanErrorText, type ErrorFacts, type ErrorMapRefinements, type VendorAnswer } from './map-error.js';
