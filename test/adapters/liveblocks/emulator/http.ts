@@ -133,6 +133,11 @@ export class Router {
     this.routes.push({ ...def, segments: def.pattern.split('/').filter(Boolean) });
   }
 
+  /** The registered routes, in registration order (tests use it to check every JSON route is covered). */
+  list(): ReadonlyArray<Pick<RouteDef, 'method' | 'pattern' | 'auth' | 'body'>> {
+    return this.routes.map(({ method, pattern, auth, body }) => ({ method, pattern, auth, body }));
+  }
+
   match(method: string, path: string): RouteMatch {
     // Split before decoding so an encoded "/" (%2F) stays inside its segment.
     const raw = path.split('/').filter(Boolean);
@@ -174,6 +179,14 @@ export function validate<S extends z.ZodType>(schema: S, body: unknown): z.infer
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    // Strict schemas: an unknown or misspelt key is refused, never silently dropped. The wording is the
+    // `decoders` library's (which Liveblocks' own validation uses, [DEV]); 422 like every other bad body
+    // (§2.2). Whether production refuses extra keys is not documented: GUESS (strict on purpose).
+    const keys = issue.keys.map((k) => `'${k}'`).join(', ');
+    const what = `Unexpected extra keys: ${keys}`;
+    throw errors.unprocessable(path === '' ? `${what}.` : `Value at key '${path}': ${what}.`);
+  }
   if (path === '') {
     throw errors.unprocessable(`Invalid request body: ${issue.message}.`);
   }

@@ -1,6 +1,13 @@
 /**
  * zod schemas of the request bodies the emulator accepts. Limits cite the reference
  * (vendors/liveblocks.md §2.2, the REST seed and the Python SDK README); see README.md for each.
+ *
+ * Every object with documented fields is strict (`z.strictObject`, nested objects included): an unknown
+ * or misspelt key is a 422 UNPROCESSABLE_ENTITY (see `validate` in http.ts), so an adapter that sends
+ * `metdata` or `bolld` is caught instead of silently losing the field. Maps whose keys are the caller's
+ * (metadata, usersAccesses/groupsAccesses, activityData, additionalHeaders) are records: their keys are
+ * free by definition, their values are still checked. Free-form JSON payloads are left open on purpose:
+ * presence `data`/`userInfo` (any JSON object, [NODE] JSDoc) and the broadcast event (any JSON).
  */
 import { z } from 'zod';
 
@@ -52,7 +59,7 @@ const accessesPatch = z
   .record(z.string().min(1).max(256), permissions.nullable())
   .refine((m) => Object.keys(m).length <= 1000, { message: 'at most 1000 entries' });
 
-export const createRoomBody = z.object({
+export const createRoomBody = z.strictObject({
   id: roomId,
   // Required by the real API (REST seed "id and defaultAccesses are required").
   defaultAccesses: permissions,
@@ -62,39 +69,47 @@ export const createRoomBody = z.object({
   groupsAccesses: accesses.optional(),
 });
 
-export const updateRoomBody = z.object({
+export const updateRoomBody = z.strictObject({
   defaultAccesses: permissions.nullable().optional(),
   metadata: roomMetadataPatch.nullable().optional(),
   usersAccesses: accessesPatch.nullable().optional(),
   groupsAccesses: accessesPatch.nullable().optional(),
 });
 
-export const upsertRoomBody = z.object({
+export const upsertRoomBody = z.strictObject({
   update: updateRoomBody,
   create: createRoomBody.omit({ id: true }).optional(),
 });
 
 // Comment body (§3.5). Mentions without `kind` are accepted (older payloads, §3.5 "be lenient").
-const textRun = z.object({
+// Inline nodes are dispatched on `type` (a text run has none) and then on `kind`, so that a bad node
+// reports the problem of its own kind (e.g. `Unexpected extra keys: 'bolld'`) rather than "no union member".
+const textRun = z.strictObject({
+  type: z.undefined().optional(),
   text: z.string(),
   bold: z.boolean().optional(),
   italic: z.boolean().optional(),
   strikethrough: z.boolean().optional(),
   code: z.boolean().optional(),
 });
-const userMention = z.object({ type: z.literal('mention'), kind: z.literal('user').optional(), id: z.string().min(1) });
-const groupMention = z.object({
+const userMention = z.strictObject({
+  type: z.literal('mention'),
+  kind: z.literal('user').optional(),
+  id: z.string().min(1),
+});
+const groupMention = z.strictObject({
   type: z.literal('mention'),
   kind: z.literal('group'),
   id: z.string().min(1),
   userIds: z.array(z.string()).optional(),
 });
-const link = z.object({ type: z.literal('link'), url: z.string().min(1), text: z.string().optional() });
-// Tagged nodes first: a text run has no `type`, so trying it first would strip a link down to its text.
-const inline = z.union([link, userMention, groupMention, textRun]);
-export const commentBody = z.object({
+const mention = z.discriminatedUnion('kind', [userMention, groupMention]);
+const link = z.strictObject({ type: z.literal('link'), url: z.string().min(1), text: z.string().optional() });
+const inline = z.discriminatedUnion('type', [textRun, mention, link]);
+const paragraph = z.strictObject({ type: z.literal('paragraph'), children: z.array(inline) });
+export const commentBody = z.strictObject({
   version: z.literal(1),
-  content: z.array(z.object({ type: z.literal('paragraph'), children: z.array(inline) })).min(1),
+  content: z.array(paragraph).min(1),
 });
 
 // Thread/comment metadata: string | number | boolean; <= 50 entries, key <= 40, string <= 4000 (Python SDK README).
@@ -108,7 +123,7 @@ const metadataPatch = z
 
 const isoDate = z.string().min(1);
 
-export const createCommentFields = z.object({
+export const createCommentFields = z.strictObject({
   // Client-chosen ids: inferred from the documented 409 "Comment already exists" (guess).
   id: z.string().min(1).max(128).optional(),
   userId,
@@ -118,7 +133,7 @@ export const createCommentFields = z.object({
   attachmentIds: z.array(z.string()).optional(),
 });
 
-export const createThreadBody = z.object({
+export const createThreadBody = z.strictObject({
   // Client-chosen ids: inferred from the documented 409 "Thread already exists" (guess).
   id: z.string().min(1).max(128).optional(),
   comment: createCommentFields.omit({ id: true }),
@@ -126,35 +141,35 @@ export const createThreadBody = z.object({
   visibility: z.enum(['public', 'private']).optional(),
 });
 
-export const editCommentBody = z.object({
+export const editCommentBody = z.strictObject({
   body: commentBody,
   editedAt: isoDate.optional(),
   metadata: metadataPatch.optional(),
   attachmentIds: z.array(z.string()).optional(),
 });
 
-export const editMetadataBody = z.object({
+export const editMetadataBody = z.strictObject({
   metadata: metadataPatch,
   userId,
   updatedAt: isoDate.optional(),
 });
 
-export const userIdBody = z.object({ userId });
+export const userIdBody = z.strictObject({ userId });
 
-export const addReactionBody = z.object({
+export const addReactionBody = z.strictObject({
   userId,
   emoji: z.string().min(1).max(64),
   createdAt: isoDate.optional(),
 });
 
-export const removeReactionBody = z.object({
+export const removeReactionBody = z.strictObject({
   userId,
   emoji: z.string().min(1).max(64),
   removedAt: isoDate.optional(),
 });
 
 // Custom notifications (§3.6): kind must start with "$"; activity data values are string | number | boolean.
-export const triggerBody = z.object({
+export const triggerBody = z.strictObject({
   userId,
   kind: z.string().regex(/^\$.+/, { message: 'kind must start with "$"' }),
   subjectId: z.string().min(1),
@@ -164,7 +179,7 @@ export const triggerBody = z.object({
 });
 
 // setPresence ([NODE] JSDoc, §4.2): userId, data (JSON object), userInfo?, ttl 2-3599 s (default 60).
-export const setPresenceBody = z.object({
+export const setPresenceBody = z.strictObject({
   userId,
   data: z.record(z.string(), z.unknown()),
   userInfo: z
@@ -208,7 +223,7 @@ const webhookUrl = z.string().refine(
   { message: 'must be an http(s) URL' },
 );
 
-export const createWebhookBody = z.object({
+export const createWebhookBody = z.strictObject({
   url: webhookUrl,
   subscribedEvents: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
   rateLimit: z.number().int().min(1).optional(),
@@ -217,7 +232,7 @@ export const createWebhookBody = z.object({
   yDocUpdatedThrottleSeconds: z.number().int().min(0).optional(),
 });
 
-export const updateWebhookBody = z.object({
+export const updateWebhookBody = z.strictObject({
   url: webhookUrl.optional(),
   subscribedEvents: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(),
   rateLimit: z.number().int().min(1).optional(),

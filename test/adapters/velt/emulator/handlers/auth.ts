@@ -7,7 +7,7 @@ import { userKey, veltKey, type VeltPermissionResource } from '../state.js';
 import { signJwt } from '../util.js';
 
 const resourceSchema = z
-  .object({
+  .strictObject({
     type: z.enum(['organization', 'document', 'folder']),
     id: str,
     organizationId: str.optional(),
@@ -19,7 +19,7 @@ const resourceSchema = z
       c.addIssue({ code: 'custom', path: ['organizationId'], message: `organizationId is required for ${r.type} resources` });
     }
   });
-const permissionsSchema = z.object({ resources: z.array(resourceSchema) });
+const permissionsSchema = z.strictObject({ resources: z.array(resourceSchema) });
 
 /** velt.md §11 docs-bug: expiresAt seconds vs ms — values < 1e12 are treated as seconds. */
 const toMs = (v: number | undefined): number | undefined => (v === undefined ? undefined : v < 1e12 ? v * 1000 : v);
@@ -46,9 +46,10 @@ const TOKEN_TTL_SECONDS = 48 * 3600; // DOC §11.1: token expires in 48 hours
 
 const generateToken: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       userId: str,
-      userProperties: z.looseObject({ name: str, email: str, isAdmin: optBool }),
+      // §11.1 `{name, email, isAdmin?}`; `organizationId` is named so the check below can give its own message.
+      userProperties: z.strictObject({ name: str, email: str, isAdmin: optBool, organizationId: z.unknown().optional() }),
       permissions: permissionsSchema,
     }),
     data,
@@ -75,17 +76,17 @@ const generateToken: Handler = (data, ctx) => {
 };
 
 const permissionsAdd: Handler = (data, ctx) => {
-  const req = parse(z.object({ user: z.looseObject({ userId: str }), permissions: permissionsSchema }), data, ctx);
+  const req = parse(z.strictObject({ user: z.strictObject({ userId: str }), permissions: permissionsSchema }), data, ctx);
   grant(ctx, req.user.userId, req.permissions.resources);
   return success('Permissions added successfully.');
 };
 
 const permissionsRemove: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       userId: str,
-      permissions: z.object({
-        resources: z.array(z.object({ type: z.enum(['organization', 'document', 'folder']), id: str, organizationId: str.optional() })),
+      permissions: z.strictObject({
+        resources: z.array(z.strictObject({ type: z.enum(['organization', 'document', 'folder']), id: str, organizationId: str.optional() })),
       }),
     }),
     data,
@@ -98,7 +99,7 @@ const permissionsRemove: Handler = (data, ctx) => {
 
 const permissionsGet: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       userIds: idList.min(1),
       folderIds: idList.optional(),
@@ -160,10 +161,10 @@ const permissionsGet: Handler = (data, ctx) => {
 
 const generateSignature: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       permissions: z
         .array(
-          z.object({
+          z.strictObject({
             userId: str,
             resourceId: str,
             type: z.enum(['document', 'folder', 'organization']),

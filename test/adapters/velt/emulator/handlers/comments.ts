@@ -36,12 +36,19 @@ import { emitCommentEvent, notifyMentions } from './events.js';
 
 // ------------------------------------------------------------------ schemas
 
-/** Object schema that is strict (unknown keys rejected) when `rejectUnknownFields`. */
-function obj<T extends z.ZodRawShape>(ctx: Ctx, shape: T) {
-  return ctx.opts.rejectUnknownFields ? z.strictObject(shape) : z.object(shape);
+// Every object whose fields velt.md lists is strict (`z.strictObject`), nested ones included; `parse`
+// (context.ts) turns an unknown key into 400 INVALID_ARGUMENT, or drops it when `rejectUnknownFields: false`.
+// Open on purpose, with the reference's reason: `context` ("your metadata", §7.1), `location`
+// ("{id?, locationName?, version?, …any}", §7.1), `suggestion` ("…custom", §7.1), and user references
+// (`userSchema`, see context.ts).
+
+/** Object schema for listed fields: always strict (`parse` drops unknown keys when `rejectUnknownFields` is off). */
+function obj<T extends z.ZodRawShape>(_ctx: Ctx, shape: T) {
+  return z.strictObject(shape);
 }
 
-const statusSchema = z.looseObject({
+/** CustomStatus `{id, name, type, color, lightColor, svg?, iconUrl?}` (§7.1, §7.3, §7.6). */
+const statusSchema = z.strictObject({
   id: str,
   name: str,
   type: z.enum(['default', 'ongoing', 'terminal']),
@@ -50,12 +57,70 @@ const statusSchema = z.looseObject({
   svg: optStr,
   iconUrl: optStr,
 });
-const prioritySchema = z.looseObject({ id: str, name: str, color: optStr, lightColor: optStr });
-const taggedContactSchema = z.looseObject({ userId: str, contact: userSchema, text: optStr });
-const taggedContactWithTextSchema = z.looseObject({ userId: str, contact: userSchema, text: z.string() });
-const attachmentSchema = z.looseObject({ attachmentId: z.number() });
+/** CustomPriority `{id, name, color, lightColor}` (§7.1, §7.3, §7.6). */
+const prioritySchema = z.strictObject({ id: str, name: str, color: optStr, lightColor: optStr });
+/** `taggedUserContacts[]`: `{userId, contact: User, text?}` (§7.1, §7.3; `text` required in §7.8). */
+const taggedContactSchema = z.strictObject({ userId: str, contact: userSchema, text: optStr });
+const taggedContactWithTextSchema = z.strictObject({ userId: str, contact: userSchema, text: z.string() });
+/** Attachment (§7.1, §7.8); its `metadata` has no documented fields, so it stays open. */
+const attachmentSchema = z.strictObject({
+  attachmentId: z.number(),
+  name: optStr,
+  bucketPath: optStr,
+  size: z.number().optional(),
+  type: optStr,
+  url: optStr,
+  thumbnail: optStr,
+  mimeType: optStr,
+  metadata: z.unknown().optional(),
+});
+/** `context`: "your metadata" (§7.1), free-form by definition. */
 const contextSchema = z.record(z.string(), z.unknown());
-const agentSchema = z.looseObject({ agentSource: z.enum(['velt', 'external']), agentId: str });
+/** Agent `reason` (§7.3): every field is listed. */
+const agentReasonSchema = z.strictObject({
+  title: z.string(),
+  description: z.string(),
+  severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+  findingId: optStr,
+  findingType: z.enum(['text', 'pin', 'page']).optional(),
+  issueType: optStr,
+  confidence: z.number().min(0).max(100).optional(),
+  suggestion: optStr,
+  suggestedFix: optStr,
+  htmlSnippet: optStr,
+  htmlSelector: optStr,
+  source: z.enum(['instructions', 'knowledge']).optional(),
+  knowledgeSection: optStr,
+});
+/** `agent` (§7.3): `{agentSource, agentId, executionId?, agentName?, url?, reason}`. */
+const agentSchema = z.strictObject({
+  agentSource: z.enum(['velt', 'external']),
+  agentId: str,
+  executionId: optStr,
+  agentName: optStr,
+  url: optStr,
+  reason: agentReasonSchema.optional(),
+});
+/** `targetElement` on add (§7.3): `{elementId?, targetText?, occurrence?, selectAllContent?}`. */
+const targetElementSchema = z.strictObject({
+  elementId: optStr,
+  targetText: optStr,
+  occurrence: z.number().optional(),
+  selectAllContent: optBool,
+});
+/** `location` (§7.1): `{id?, locationName?, version?, …any}`: open by definition. */
+const locationSchema = z.looseObject({ id: z.union([str, z.number()]), locationName: optStr });
+/** Annotation fields the Node SDK allowlist accepts besides the documented ones (§7.3); stored as sent. */
+const NODE_ALLOWLIST_EXTRAS = [
+  'pageInfo',
+  'isPageAnnotation',
+  'positionX',
+  'positionY',
+  'screenWidth',
+  'screenHeight',
+  'screenScrollHeight',
+  'screenScrollTop',
+] as const;
 const commentIdSchema = z.number().int().positive();
 const timestampMs = z.number().int().nonnegative();
 
@@ -93,8 +158,9 @@ type CommentInput = {
   triggerActivities?: boolean;
 };
 
+/** `visibility` (§7.3): `{type, organizationId?, userIds?}` (+ `organizationIds`, §7.1 visibilityConfig). */
 const visibilitySchema = z
-  .looseObject({
+  .strictObject({
     type: z.enum(['public', 'organizationPrivate', 'restricted']),
     organizationId: optStr,
     organizationIds: z.array(str).optional(),
@@ -110,10 +176,11 @@ const visibilitySchema = z
   });
 
 function annotationInputSchema(ctx: Ctx) {
-  return z.looseObject({
+  // `commentAnnotations[]` (§7.3): the documented fields plus the Node SDK allowlist extras.
+  return z.strictObject({
     annotationId: str.refine((s) => !s.includes(':'), 'annotationId cannot contain ":"').optional(),
-    location: z.looseObject({ id: z.union([str, z.number()]), locationName: optStr }).optional(),
-    targetElement: z.looseObject({}).optional(),
+    location: locationSchema.optional(),
+    targetElement: targetElementSchema.optional(),
     commentData: z.array(obj(ctx, commentInputShape({ annotationAdd: true }))).min(1).optional(),
     comments: z.array(obj(ctx, commentInputShape({ annotationAdd: true }))).min(1).optional(),
     status: statusSchema.optional(),
@@ -126,6 +193,7 @@ function annotationInputSchema(ctx: Ctx) {
     suggestion: z.looseObject({}).optional(),
     commentType: z.enum(['manual', 'chart', 'suggestion']).optional(),
     visibility: visibilitySchema.optional(),
+    ...Object.fromEntries(NODE_ALLOWLIST_EXTRAS.map((k) => [k, z.unknown().optional()])),
   });
 }
 
@@ -258,7 +326,6 @@ const add: Handler = (data, ctx) => {
   });
   requireOrg(ctx, req.organizationId, req.createOrganization);
   const doc = requireDoc(ctx, req.organizationId, req.documentId, req.createDocument);
-  const known = new Set(Object.keys(annotationInputSchema(ctx).shape));
   const out: Record<string, Record<string, unknown>> = {};
   let denied = false;
   let failed = false;
@@ -313,7 +380,10 @@ const add: Handler = (data, ctx) => {
       involvedUserIds: [],
       mentionedUserIds: [],
     };
-    for (const [k, v] of Object.entries(input)) if (!known.has(k)) ann[k] = clone(v); // Node allowlist extras (pageInfo, positionX, ...)
+    for (const k of NODE_ALLOWLIST_EXTRAS) {
+      const v = (input as Record<string, unknown>)[k];
+      if (v !== undefined) ann[k] = clone(v); // Node allowlist extras (pageInfo, positionX, ...)
+    }
     if (input.location) {
       ann.location = clone(input.location);
       ann.locationId = locationHash(input.location);
@@ -522,7 +592,7 @@ const count: Handler = (data, ctx) => {
 function updatedDataSchema(ctx: Ctx) {
   return obj(ctx, {
     location: z.looseObject({}).optional(),
-    targetElement: z.looseObject({}).optional(),
+    targetElement: targetElementSchema.optional(),
     from: userSchema.optional(),
     status: statusSchema.optional(),
     statusUpdatedByUserId: z.string().nullable().optional(),
@@ -537,7 +607,8 @@ function updatedDataSchema(ctx: Ctx) {
   });
 }
 
-const userRefSchema = z.looseObject({ userId: str, name: optStr, email: optStr });
+/** `updateUsers[].oldUser/newUser`: `{userId, name?, email?}` (§7.6). */
+const userRefSchema = z.strictObject({ userId: str, name: optStr, email: optStr });
 
 function rewriteUsers(value: unknown, oldId: string, newUser: VeltUser): unknown {
   if (Array.isArray(value)) return value.map((v) => rewriteUsers(v, oldId, newUser));
@@ -562,7 +633,7 @@ const update: Handler = (data, ctx) => {
       annotationIds: idList.optional(),
       // docs-bug §7.6/§15.3: object in every example, `object[]` in the param table — accept both
       updatedData: z.union([ud, z.array(ud)]).optional(),
-      updateUsers: z.array(z.object({ oldUser: userRefSchema, newUser: userRefSchema })).optional(),
+      updateUsers: z.array(z.strictObject({ oldUser: userRefSchema, newUser: userRefSchema })).optional(),
     }),
     data,
     ctx,

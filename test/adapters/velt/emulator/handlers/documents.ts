@@ -27,6 +27,12 @@ import { paginate } from '../util.js';
 import { cascadeDeleteDocument } from './cascade.js';
 import { ensureFolder } from './organizations.js';
 
+/**
+ * Document object (§5): `documentId`, `documentName?`, (openapi) `accessType`, `disabled`, plus custom keys.
+ * Open on purpose: documents carry caller metadata. velt.md §5 does not say so explicitly, but Velt's own SDK
+ * types do (`@veltdev/sdk` `UpdateDocumentMetadata { documentId: string; [key: string]: T | string }` and
+ * `DocumentMetadata { …; [key: string]: any }`), and the Velt adapter keeps room metadata there.
+ */
 const docSchema = z.looseObject({
   documentId: str,
   documentName: z.string().optional(),
@@ -65,7 +71,7 @@ function requireFolder(ctx: Ctx, organizationId: string, folderId: string, creat
 
 const add: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       documents: z.array(docSchema).min(1),
       createOrganization: optBool,
@@ -97,7 +103,7 @@ const add: Handler = (data, ctx) => {
 
 const get: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       documentIds: idList.optional(),
       folderId: optStr,
@@ -134,7 +140,7 @@ const get: Handler = (data, ctx) => {
 };
 
 const update: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, documents: z.array(docSchema).min(1) }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, documents: z.array(docSchema).min(1) }), data, ctx);
   const out: Record<string, { success: boolean; id: string; message: string; code?: string }> = {};
   for (const d of req.documents) {
     const rec = ctx.state.documents.get(veltKey(req.organizationId, d.documentId));
@@ -151,7 +157,7 @@ const update: Handler = (data, ctx) => {
 };
 
 const del: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, documentIds: idList.min(1) }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, documentIds: idList.min(1) }), data, ctx);
   const out: Record<string, { success: boolean; id: string; message: string; code?: string }> = {};
   for (const id of req.documentIds) {
     const key = veltKey(req.organizationId, id);
@@ -170,7 +176,7 @@ const del: Handler = (data, ctx) => {
 };
 
 const move: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, documentIds: idList.min(1), folderId: str }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, documentIds: idList.min(1), folderId: str }), data, ctx);
   capIds(ctx, 'documentIds', req.documentIds);
   if (!ctx.state.folders.has(veltKey(req.organizationId, req.folderId))) throw notFound('Folder not found.');
   const recs = req.documentIds.map((id) => ctx.state.documents.get(veltKey(req.organizationId, id)));
@@ -181,7 +187,7 @@ const move: Handler = (data, ctx) => {
 };
 
 const accessUpdate: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, documentIds: idList.min(1), accessType: accessTypeSchema }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, documentIds: idList.min(1), accessType: accessTypeSchema }), data, ctx);
   const out: Record<string, unknown> = {};
   for (const id of req.documentIds) {
     const rec = ctx.state.documents.get(veltKey(req.organizationId, id));
@@ -196,7 +202,7 @@ const accessUpdate: Handler = (data, ctx) => {
 };
 
 const disableState: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, documentIds: idList.min(1), disabled: z.boolean() }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, documentIds: idList.min(1), disabled: z.boolean() }), data, ctx);
   const out: Record<string, unknown> = {};
   for (const id of req.documentIds) {
     const rec = ctx.state.documents.get(veltKey(req.organizationId, id));

@@ -24,7 +24,7 @@ import { clone, md5Hex, numericId16, paginate } from '../util.js';
 
 const add: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       createOrganization: optBool,
       documentId: str,
@@ -42,7 +42,9 @@ const add: Handler = (data, ctx) => {
       notifyAll: optBool,
       notificationSource: optStr,
       notificationSourceData: z.unknown().optional(),
-      context: z.object({ access: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+      context: z.strictObject({ access: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+      // Node allowlist fields with no documented content (§9.1): open. `actionUser`/`notifyUsers` are SDK
+      // `User`s (open, see context.ts `userSchema`); `context` is `{access}` (§9.1) and strict.
       location: z.looseObject({}).optional(),
       metadata: z.looseObject({}).optional(),
       isCrossOrganizationEnabled: optBool,
@@ -129,7 +131,7 @@ function scopeFilter(
 
 const get: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       documentId: optStr,
       userId: optStr,
@@ -165,7 +167,8 @@ const get: Handler = (data, ctx) => {
   );
 };
 
-const notificationUpdateItem = z.looseObject({
+/** `notifications[]` of /notifications/update (§9.3): every field is listed. */
+const notificationUpdateItem = z.strictObject({
   id: str,
   actionUser: userSchema.optional(),
   displayHeadlineMessageTemplate: optStr,
@@ -178,7 +181,7 @@ const notificationUpdateItem = z.looseObject({
 
 const update: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       documentId: optStr,
       locationId: optStr,
@@ -211,7 +214,7 @@ const update: Handler = (data, ctx) => {
 
 const del: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       documentId: optStr,
       locationId: optStr,
@@ -246,7 +249,7 @@ const prefSchema = z.enum(['ALL', 'MINE', 'NONE']);
 
 const configGet: Handler = (data, ctx) => {
   const req = parse(
-    z.object({ organizationId: str, userId: str, documentIds: idList.optional(), getOrganizationConfig: optBool }),
+    z.strictObject({ organizationId: str, userId: str, documentIds: idList.optional(), getOrganizationConfig: optBool }),
     data,
     ctx,
   );
@@ -266,11 +269,11 @@ const configGet: Handler = (data, ctx) => {
 
 const configSet: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       userIds: idList.min(1),
       documentIds: idList.optional(),
-      config: z.object({ inbox: prefSchema.optional(), email: prefSchema.optional(), slack: prefSchema.optional() }),
+      config: z.strictObject({ inbox: prefSchema.optional(), email: prefSchema.optional(), slack: prefSchema.optional() }),
     }),
     data,
     ctx,

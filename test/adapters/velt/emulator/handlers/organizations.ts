@@ -22,6 +22,7 @@ import { veltKey, type VeltOrganizationRecord } from '../state.js';
 import { paginate } from '../util.js';
 import { cascadeDeleteOrganization } from './cascade.js';
 
+/** Organization object (§3): open on purpose, "other metadata fields may be included" (they are echoed by get). */
 const orgSchema = z.looseObject({ organizationId: str, organizationName: z.string().optional(), disabled: optBool });
 
 function applyOrgFields(rec: VeltOrganizationRecord, o: z.infer<typeof orgSchema>): void {
@@ -39,7 +40,7 @@ export function orgToWire(rec: VeltOrganizationRecord): Record<string, unknown> 
 }
 
 const add: Handler = (data, ctx) => {
-  const { organizations } = parse(z.object({ organizations: z.array(orgSchema).min(1) }), data, ctx);
+  const { organizations } = parse(z.strictObject({ organizations: z.array(orgSchema).min(1) }), data, ctx);
   const out: Record<string, unknown> = {};
   const dupFailures: Record<string, unknown> = {};
   for (const o of organizations) {
@@ -66,7 +67,7 @@ const add: Handler = (data, ctx) => {
 
 const get: Handler = (data, ctx) => {
   const req = parse(
-    z.object({ organizationIds: idList.optional(), pageSize: pageSizeSchema, pageToken: pageTokenSchema }),
+    z.strictObject({ organizationIds: idList.optional(), pageSize: pageSizeSchema, pageToken: pageTokenSchema }),
     data,
     ctx,
   );
@@ -89,7 +90,7 @@ const get: Handler = (data, ctx) => {
 };
 
 const update: Handler = (data, ctx) => {
-  const { organizations } = parse(z.object({ organizations: z.array(orgSchema).min(1) }), data, ctx);
+  const { organizations } = parse(z.strictObject({ organizations: z.array(orgSchema).min(1) }), data, ctx);
   const out: Record<string, unknown> = {};
   for (const o of organizations) {
     const rec = ctx.state.organizations.get(o.organizationId);
@@ -108,7 +109,7 @@ const update: Handler = (data, ctx) => {
 };
 
 const del: Handler = (data, ctx) => {
-  const { organizationIds } = parse(z.object({ organizationIds: idList.min(1) }), data, ctx);
+  const { organizationIds } = parse(z.strictObject({ organizationIds: idList.min(1) }), data, ctx);
   const out: Record<string, unknown> = {};
   for (const id of organizationIds) {
     const rec = ctx.state.organizations.get(id);
@@ -125,7 +126,7 @@ const del: Handler = (data, ctx) => {
 };
 
 const disableState: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationIds: idList.min(1), disabled: z.boolean() }), data, ctx);
+  const req = parse(z.strictObject({ organizationIds: idList.min(1), disabled: z.boolean() }), data, ctx);
   const out: Record<string, unknown> = {};
   for (const id of req.organizationIds) {
     if (ctx.state.shouldFailItem(id)) {
@@ -165,11 +166,11 @@ export { ensureFolder };
 
 const folderAdd: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       createOrganization: optBool,
       folders: z
-        .array(z.object({ folderId: str, folderName: optStr, parentFolderId: optStr, accessType: accessTypeSchema.optional() }))
+        .array(z.strictObject({ folderId: str, folderName: optStr, parentFolderId: optStr, accessType: accessTypeSchema.optional() }))
         .min(1),
     }),
     data,
@@ -188,7 +189,7 @@ const folderAdd: Handler = (data, ctx) => {
 };
 
 const folderGet: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, folderId: optStr, maxDepth: z.number().int().min(0).optional() }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, folderId: optStr, maxDepth: z.number().int().min(0).optional() }), data, ctx);
   const all = [...ctx.state.folders.values()].filter((f) => f.organizationId === req.organizationId);
   const toWire = (f: (typeof all)[number], depth: number): Record<string, unknown> => {
     const children = all.filter((c) => c.parentFolderId === f.folderId);

@@ -4,13 +4,14 @@ import { idList, parse, str, success, type Handler } from '../context.js';
 import { veltKey, type VeltPresenceRecord } from '../state.js';
 import { clone } from '../util.js';
 
-const presenceUser = z.looseObject({
+/** Presence user (§10): `{userId, name?, email?, status?}`. */
+const presenceUser = z.strictObject({
   userId: str,
   name: z.string().optional(),
   email: z.string().optional(),
   status: z.enum(['online', 'away', 'offline']).optional(),
 });
-const presenceBody = z.object({ organizationId: str, documentId: str, users: z.array(presenceUser).min(1) });
+const presenceBody = z.strictObject({ organizationId: str, documentId: str, users: z.array(presenceUser).min(1) });
 
 function upsertPresence(data: z.infer<typeof presenceBody>, ctx: Parameters<Handler>[1]): void {
   const key = veltKey(data.organizationId, data.documentId);
@@ -35,7 +36,7 @@ const presenceUpdate: Handler = (data, ctx) => {
 };
 
 const presenceDelete: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, documentId: str, userIds: idList.min(1) }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, documentId: str, userIds: idList.min(1) }), data, ctx);
   const m = ctx.state.presence.get(veltKey(req.organizationId, req.documentId));
   for (const id of req.userIds) m?.delete(id);
   return success('Presence deleted successfully.', { success: true });
@@ -43,7 +44,7 @@ const presenceDelete: Handler = (data, ctx) => {
 
 const broadcast: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       documentId: str,
       liveStateDataId: str,

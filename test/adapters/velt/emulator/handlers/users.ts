@@ -23,6 +23,12 @@ import { scopeKey, userKey, veltKey, type VeltUserRecord, type VeltUserScope } f
 import { initialOf, md5Hex, paginate } from '../util.js';
 import { ensureFolder } from './organizations.js';
 
+/**
+ * User object as REST input (§6): `userId`, `name?`, `email?`, `photoUrl?`, `initial?`, `accessRole?`, plus
+ * custom keys. Open on purpose: the reference's User model is open-ended ("Full SDK User also has
+ * organizationId, color, textColor, type, isAdmin, isGuest, plan, …", §6), and the Velt adapter keeps user
+ * metadata there (see context.ts `userSchema`).
+ */
 const userInput = z.looseObject({
   userId: str,
   name: z.string().optional(),
@@ -78,7 +84,7 @@ function requireScope(ctx: Ctx, organizationId: string, scope: VeltUserScope, cr
 
 const add: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       ...scopeFields,
       createOrganization: optBool,
       createDocument: optBool,
@@ -121,7 +127,7 @@ const add: Handler = (data, ctx) => {
 
 const get: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       ...scopeFields,
       userIds: idList.optional(),
       organizationUserGroupIds: idList.optional(),
@@ -171,7 +177,7 @@ const get: Handler = (data, ctx) => {
 };
 
 const update: Handler = (data, ctx) => {
-  const req = parse(z.object({ ...scopeFields, users: z.array(userInput).min(1) }), data, ctx);
+  const req = parse(z.strictObject({ ...scopeFields, users: z.array(userInput).min(1) }), data, ctx);
   const scope = scopeOf(req.documentId, req.folderId);
   const out: Record<string, unknown> = {};
   for (const u of req.users) {
@@ -188,7 +194,7 @@ const update: Handler = (data, ctx) => {
 };
 
 const del: Handler = (data, ctx) => {
-  const req = parse(z.object({ ...scopeFields, userIds: idList.min(1) }), data, ctx);
+  const req = parse(z.strictObject({ ...scopeFields, userIds: idList.min(1) }), data, ctx);
   const scope = scopeOf(req.documentId, req.folderId);
   const out: Record<string, unknown> = {};
   for (const id of req.userIds) {
@@ -210,10 +216,10 @@ const del: Handler = (data, ctx) => {
 
 const groupAdd: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       organizationId: str,
       createOrganization: optBool,
-      organizationUserGroups: z.array(z.object({ groupId: str, groupName: optStr })).min(1),
+      organizationUserGroups: z.array(z.strictObject({ groupId: str, groupName: optStr })).min(1),
     }),
     data,
     ctx,
@@ -245,7 +251,7 @@ const groupAdd: Handler = (data, ctx) => {
 };
 
 const groupUsersAdd: Handler = (data, ctx) => {
-  const req = parse(z.object({ organizationId: str, organizationUserGroupId: str, userIds: idList.min(1) }), data, ctx);
+  const req = parse(z.strictObject({ organizationId: str, organizationUserGroupId: str, userIds: idList.min(1) }), data, ctx);
   const group = ctx.state.userGroups.get(veltKey(req.organizationId, req.organizationUserGroupId));
   if (!group) throw notFound('Organization user group does not exist.');
   const out: Record<string, unknown> = {};
@@ -262,7 +268,7 @@ const groupUsersAdd: Handler = (data, ctx) => {
 
 const groupUsersDelete: Handler = (data, ctx) => {
   const req = parse(
-    z.object({ organizationId: str, organizationUserGroupId: str, userIds: idList.optional(), deleteAll: optBool }),
+    z.strictObject({ organizationId: str, organizationUserGroupId: str, userIds: idList.optional(), deleteAll: optBool }),
     data,
     ctx,
   );

@@ -25,7 +25,7 @@ const DEFAULT_TRIGGERS: Record<string, boolean> = {
 };
 
 const webhookConfigGet: Handler = (data, ctx) => {
-  parse(z.object({}), data, ctx);
+  parse(z.strictObject({}), data, ctx);
   const { useWebhookService, webhookServiceConfig } = ctx.state.webhookConfig;
   return success('Webhook configuration retrieved successfully.', {
     useWebhookService,
@@ -35,10 +35,10 @@ const webhookConfigGet: Handler = (data, ctx) => {
 
 const webhookConfigUpdate: Handler = (data, ctx) => {
   const req = parse(
-    z.object({
+    z.strictObject({
       useWebhookService: optBool,
       webhookServiceConfig: z
-        .object({
+        .strictObject({
           authToken: optStr,
           rawNotificationUrl: optStr,
           processedNotificationUrl: optStr,
@@ -94,14 +94,14 @@ function advancedConfigWire(ctx: Ctx): Record<string, unknown> {
 }
 
 const advancedConfigGet: Handler = (data, ctx) => {
-  parse(z.object({}), data, ctx);
+  parse(z.strictObject({}), data, ctx);
   requireAvailable(ctx);
   return success('Advanced webhook configuration retrieved successfully.', advancedConfigWire(ctx));
 };
 
 const advancedConfigUpdate: Handler = (data, ctx) => {
   const req = parse(
-    z.object({ isEnabled: optBool, encryptData: optBool, encodeData: optBool, publicKey: optStr, enableDataProtection: optBool }),
+    z.strictObject({ isEnabled: optBool, encryptData: optBool, encodeData: optBool, publicKey: optStr, enableDataProtection: optBool }),
     data,
     ctx,
   );
@@ -141,7 +141,7 @@ function parseEndpoint<S extends z.ZodObject>(schema: S, data: Record<string, un
 }
 
 const endpointCreate: Handler = (data, ctx) => {
-  const req = parseEndpoint(z.object({ ...endpointFields, url: httpUrl, uid: optStr }), data, ctx);
+  const req = parseEndpoint(z.strictObject({ ...endpointFields, url: httpUrl, uid: optStr }), data, ctx);
   requireEnabled(ctx);
   const now = new Date(ctx.now()).toISOString();
   const ep: VeltAdvancedEndpoint = {
@@ -163,7 +163,7 @@ const endpointCreate: Handler = (data, ctx) => {
 };
 
 const endpointGet: Handler = (data, ctx) => {
-  const req = parse(z.object({ limit: z.number().int().min(1).max(250).optional(), iterator: optStr }), data, ctx);
+  const req = parse(z.strictObject({ limit: z.number().int().min(1).max(250).optional(), iterator: optStr }), data, ctx);
   requireEnabled(ctx);
   const all = [...ctx.state.advancedEndpoints.values()];
   let start = 0;
@@ -189,7 +189,7 @@ function requireEndpoint(ctx: Ctx, id: string): VeltAdvancedEndpoint {
 }
 
 const endpointUpdate: Handler = (data, ctx) => {
-  const req = parseEndpoint(z.object({ endpointId: str, ...endpointFields }), data, ctx);
+  const req = parseEndpoint(z.strictObject({ endpointId: str, ...endpointFields }), data, ctx);
   requireEnabled(ctx);
   const { endpointId: id, ...fields } = req;
   if (Object.values(fields).every((v) => v === undefined)) {
@@ -202,7 +202,7 @@ const endpointUpdate: Handler = (data, ctx) => {
 };
 
 const endpointDelete: Handler = (data, ctx) => {
-  const req = parse(z.object({ endpointId: str }), data, ctx);
+  const req = parse(z.strictObject({ endpointId: str }), data, ctx);
   requireEnabled(ctx);
   requireEndpoint(ctx, req.endpointId);
   ctx.state.advancedEndpoints.delete(req.endpointId);
@@ -210,7 +210,7 @@ const endpointDelete: Handler = (data, ctx) => {
 };
 
 const endpointSecretGet: Handler = (data, ctx) => {
-  const req = parse(z.object({ endpointId: str }), data, ctx);
+  const req = parse(z.strictObject({ endpointId: str }), data, ctx);
   requireEnabled(ctx);
   const ep = requireEndpoint(ctx, req.endpointId);
   return success('Advanced webhook endpoint secret retrieved successfully.', { endpointId: ep.id, secret: ep.secret });
