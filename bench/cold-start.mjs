@@ -38,9 +38,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { emitResults, envNumber, fmtMs, iqr, machineLine, makeRows, median, pairedRatios, printTable, range } from './lib/stats.mjs';
 
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
 const distDir = process.env.UNICOLLAB_DIST ? resolve(process.env.UNICOLLAB_DIST) : resolve(here, '../dist');
@@ -49,7 +50,7 @@ if (!existsSync(join(distDir, 'index.js'))) {
   console.error('Run `npm run build` first, or set UNICOLLAB_DIST to a tsc output directory (see the header of this file).');
   process.exit(1);
 }
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const ROUNDS = envNumber('BENCH_ROUNDS', 10);
 // Children resolve bare specifiers (@liveblocks/node, inversify, zod) from the repository, whose
 // node_modules holds the dev dependencies.
 const cwd = resolve(here, '..');
@@ -133,27 +134,13 @@ for (let r = 0; r < ROUNDS; r++) {
 const seconds = (Date.now() - started) / 1000;
 
 // ---------------------------------------------------------------------------------- statistics
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-};
-const median = (xs) => quantile(xs, 0.5);
-const iqr = (xs) => [quantile(xs, 0.25), quantile(xs, 0.75)];
 const field = (name, key) => samples[name].map((s) => s[key]);
 /** Per-round ratio of `a`'s sample to `b`'s (same round: the pair ran back to back). */
-const paired = (a, b, key = 'wall') => samples[a].map((s, i) => s[key] / samples[b][i][key]);
+const paired = (a, b, key = 'wall') => pairedRatios(field(a, key), field(b, key));
 
 // ------------------------------------------------------------------------------------- table
-const rows = [];
-let failed = false;
-const ms = (v) => `${v.toFixed(1)} ms`;
-const range = ([lo, hi], unit = '') => `${lo.toFixed(unit ? 1 : 2)}-${hi.toFixed(unit ? 1 : 2)}${unit}`;
-function row(measure, unicollab, baseline, ratio, spread, target, ok) {
-  if (ok === false) failed = true;
-  rows.push([measure, unicollab, baseline, ratio, spread, target ?? '(informative)', ok === undefined ? '' : ok ? 'ok' : 'MISSED']);
-}
+const { rows, row, failed } = makeRows();
+const ms = fmtMs;
 
 const lbWall = field('baseline', 'wall');
 for (const name of Object.keys(SUBPATHS)) {
@@ -171,7 +158,7 @@ for (const name of Object.keys(SUBPATHS)) {
   const m = modules[name];
   const clean = m.lazyLoaded.length === 0;
   row(`  modules loaded (own)`, `${m.count} (${m.own})`, `${modules.baseline.count}`, `${(m.count / modules.baseline.count).toFixed(2)}x`, '', `none of ${LAZY.join('/')}`, clean ? true : false);
-  if (!clean) rows[rows.length - 1][1] += ` +${m.lazyLoaded.join(',')}`;
+  if (!clean) rows[rows.length - 1].unicollab += ` +${m.lazyLoaded.join(',')}`;
 }
 const emptyWall = field('node -e (empty)', 'wall');
 row(`node -e '' (process floor)`, ms(median(emptyWall)), ms(median(lbWall)), '', range(iqr(emptyWall), ' ms'));
@@ -185,13 +172,9 @@ for (const provider of ['memory', 'liveblocks']) {
 }
 
 console.log(`Cold start: fresh Node processes, ${ROUNDS} rounds interleaved (${names.length} contenders per round, ${seconds.toFixed(1)} s); dist: ${distDir}`);
-console.log(`Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(machineLine());
 console.log(`baseline: import('@liveblocks/node') in a fresh process; ratios are medians of per-round paired ratios, IQR their interquartile range.`);
 console.log('');
-const header = ['measure', 'unicollab', 'baseline', 'ratio', 'IQR', 'target', 'verdict'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-const line = (cells) => `  ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')}`;
-console.log(line(header));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const r of rows) console.log(line(r));
-process.exitCode = failed ? 1 : 0;
+printTable(rows);
+emitResults('cold-start', rows);
+process.exitCode = failed() ? 1 : 0;
