@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Checks the package as it would be published (run after `npm run build`): publint over the packed
-// package, then attw over every published subpath, then a self-referencing import of each one.
+// package, then attw over every published subpath, then a self-referencing import and require of each one.
 // The exports map lists adapters with a `./*` pattern, which attw cannot expand, so the subpaths come
 // from the registry: every adapter whose definition loads must be importable as `unicollab/<id>`.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 
@@ -21,12 +22,21 @@ for (const id of PROVIDER_IDS) {
 const subpaths = ['.', 'testing', ...shipped];
 console.log(`== publint`);
 run('npx', ['--no-install', 'publint', '--strict']);
-console.log(`== attw (esm-only) over ${subpaths.join(', ')}`);
-run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'esm-only', '--entrypoints', ...subpaths]);
-console.log('== every subpath imports by its public name');
+// Profile node16: node16 from CJS, node16 from ESM and bundler (node10 is ignored: no exports map support).
+// `cjs-resolves-to-esm` is the one rule ignored: it says a CommonJS `require()` cannot load this ESM
+// package, which stopped being true with Node 20.19 (require(esm), no top-level await in any entry; the
+// `engines` floor). attw 0.18 models TypeScript 5.6, which predates `module: node20`; the require is
+// tested for real below and by scripts/check-consumer.mjs (type-checked with `module: nodenext`).
+console.log(`== attw (node16 profile: node16-cjs, node16-esm, bundler) over ${subpaths.join(', ')}`);
+run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--entrypoints', ...subpaths]);
+console.log('== every subpath imports and requires by its public name');
+const require = createRequire(import.meta.url);
 for (const subpath of subpaths) {
   const name = subpath === '.' ? 'unicollab' : `unicollab/${subpath}`;
   const mod = await import(name);
   if (Object.keys(mod).length === 0) throw new Error(`${name} exports nothing`);
-  console.log(`${name}: ${Object.keys(mod).length} exports`);
+  const required = require(name);
+  const missing = Object.keys(mod).filter((key) => !(key in required));
+  if (missing.length > 0) throw new Error(`require('${name}') lacks ${missing.join(', ')}`);
+  console.log(`${name}: ${Object.keys(mod).length} exports (import and require)`);
 }

@@ -9,10 +9,10 @@ import type { AdapterConfigSpec, AdapterDefinition } from './core/adapter.js';
 import type { CapabilityDeclaration } from './core/capabilities.js';
 import { type BaseParsedConfig, loadConfigFromEnvWith, parseConfig as parseWithSpec, providerFromEnvWith, providerOf, unknownProviderError } from './core/config.js';
 import { ConfigError } from './core/errors.js';
-import { acceptAdapterDefinition, bindCollabWith, type Collab, collabFromContainer, type CreateCollabOptions, createCollabContainerWith, requiredCapabilities } from './core/container.js';
+import { acceptAdapterDefinition, bindCollabWith, type Collab, type InversifyContainer, collabFromContainer, type CreateCollabOptions, createCollabContainerWith, requiredCapabilities } from './core/container.js';
 import { ADAPTERS, type CollabConfig, PROVIDER_IDS, type ProviderId } from './adapters/registry.js';
 
-export type { Collab, CreateCollabOptions } from './core/container.js';
+export type { Collab, CreateCollabOptions, InversifyContainer } from './core/container.js';
 export { PROVIDER_IDS, type CollabConfig, type ProviderId } from './adapters/registry.js';
 
 /** The config of an adapter registered with `registerAdapter` under an id the registry does not know. */
@@ -89,7 +89,7 @@ export function parseConfig(input: unknown): BaseParsedConfig & Record<string, u
  * `TOKENS.Config`, `TOKENS.Capabilities`, `TOKENS.ProviderId` and `TOKENS.Lifecycle`. Services come out
  * already guarded: a method whose capability is `no` throws `UnsupportedFeatureError` before the adapter runs.
  */
-export async function bindCollab(container: Container, config: CollabConfig | CustomProviderConfig, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
+export async function bindCollab(container: InversifyContainer, config: CollabConfig | CustomProviderConfig, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
   // Before the config is read or an adapter loaded: a typo in `require` is the caller's first problem.
   requiredCapabilities(options);
   return bindCollabWith(container, await definitionFor(config), config, options);

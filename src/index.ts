@@ -23,7 +23,7 @@ export {
   PROVIDER_IDS,
   CollabConfigSchema,
 } from './collab.js';
-export type { Collab, CreateCollabOptions, CollabConfig, ProviderId, CustomProviderConfig } from './collab.js';
+export type { Collab, CreateCollabOptions, InversifyContainer, CollabConfig, ProviderId, CustomProviderConfig } from './collab.js';
 export { createCollabWith, bindCollabWith, createCollabContainerWith } from './core/container.js';
 export { defineAdapter, ADAPTER_SPECIFICATION_VERSION } from './core/adapter.js';
 export { effectiveCapabilities } from './core/absent-services.js';

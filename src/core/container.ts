@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Container, ContainerModule } from 'inversify';
+import { Container } from 'inversify';
 import { ABSENT_SERVICES, effectiveCapabilities, OPTIONAL_SERVICES } from './absent-services.js';
 import { ADAPTER_SPECIFICATION_VERSION, type AdapterDefinition, type OptionalServiceName, type ServiceName } from './adapter.js';
 import { CAPABILITY_KEYS, type CapabilityDeclaration, type CapabilityKey, type CapabilityMap, type CapabilityNotes, isCapabilityKey, missingCapabilities } from './capabilities.js';
@@ -94,25 +94,52 @@ export function acceptAdapterDefinition<D extends AdapterDefinition<never>>(defi
 }
 
 /**
- * The Inversify module generated from a definition: client, internal bindings and services as
- * singletons (each built once at start-up), the `setup` constants, and `TOKENS.Lifecycle` closing the
- * `lifecycle` tokens in order.
+ * What unicollab uses of an Inversify container, so that `bindCollab` accepts the `Container` of the
+ * app's own Inversify, 7 or 8 (`inversify` is a peer dependency): their classes differ in methods
+ * unicollab does not call (`load` is async in 7, sync in 8 with `loadAsync`; `unbindAll` likewise).
  */
-export function adapterModule<C>(definition: AdapterDefinition<C>, config: C): ContainerModule {
-  return new ContainerModule(async ({ bind }) => {
-    const constants = (await definition.setup?.(config)) ?? [];
-    for (const [token, value] of constants) bind(token).toConstantValue(value);
-    if (definition.client) bind(TOKENS.VendorClient).to(definition.client as never).inSingletonScope();
-    for (const [token, cls] of definition.bindings ?? []) bind(token).to(cls as never).inSingletonScope();
-    for (const [name, token] of Object.entries(SERVICE_TOKENS)) {
-      const service = definition.services[name as ServiceName] ?? ABSENT_SERVICES[name as OptionalServiceName];
-      bind(token).to(service as never).inSingletonScope();
-    }
-    const closeTokens = definition.lifecycle ?? [];
-    bind(TOKENS.Lifecycle)
-      .toResolvedValue((...closeables: Closeable[]): Closeable => ({ close: () => closeAll(closeables) }), [...closeTokens])
-      .inSingletonScope();
-  });
+export interface InversifyContainer {
+  bind(serviceIdentifier: symbol): unknown;
+  get<T>(serviceIdentifier: symbol): T;
+  onActivation(serviceIdentifier: symbol, activation: never): void;
+  unbindAll(): unknown;
+}
+
+/** The binding syntax used, common to Inversify 7 and 8. */
+interface BindingSyntax {
+  toConstantValue(value: unknown): unknown;
+  to(type: unknown): { inSingletonScope(): unknown };
+  toResolvedValue(factory: (...args: never[]) => unknown, inject: readonly symbol[]): { inSingletonScope(): unknown };
+}
+
+interface ContainerInternals {
+  bind(serviceIdentifier: symbol): BindingSyntax;
+  onActivation(serviceIdentifier: symbol, activation: (context: unknown, injectable: object) => unknown): void;
+  unbindAll(): unknown;
+  /** Inversify 8: the async form of `unbindAll` (7's `unbindAll` is the async one). */
+  unbindAllAsync?(): Promise<void>;
+}
+
+/**
+ * Binds what a definition generates: client, internal bindings and services as singletons (each built
+ * once at start-up), the `setup` constants, and `TOKENS.Lifecycle` closing the `lifecycle` tokens in
+ * order. Bound on the container itself rather than through a `ContainerModule`, whose loading differs
+ * between Inversify 7 and 8.
+ */
+async function bindAdapter<C>(container: ContainerInternals, definition: AdapterDefinition<C>, config: C): Promise<void> {
+  const bind = (token: symbol) => container.bind(token);
+  const constants = (await definition.setup?.(config)) ?? [];
+  for (const [token, value] of constants) bind(token).toConstantValue(value);
+  if (definition.client) bind(TOKENS.VendorClient).to(definition.client).inSingletonScope();
+  for (const [token, cls] of definition.bindings ?? []) bind(token).to(cls).inSingletonScope();
+  for (const [name, token] of Object.entries(SERVICE_TOKENS)) {
+    const service = definition.services[name as ServiceName] ?? ABSENT_SERVICES[name as OptionalServiceName];
+    bind(token).to(service).inSingletonScope();
+  }
+  const closeTokens = definition.lifecycle ?? [];
+  bind(TOKENS.Lifecycle)
+    .toResolvedValue((...closeables: Closeable[]): Closeable => ({ close: () => closeAll(closeables) }), [...closeTokens])
+    .inSingletonScope();
 }
 
 async function closeAll(closeables: readonly Closeable[]): Promise<void> {
@@ -169,7 +196,7 @@ export function requiredCapabilities(options: unknown): readonly CapabilityKey[]
  * @throws ConfigError for an unknown capability key in `options.require` (before anything else), a bad
  * config (listing every problem, each with its field and env variable) or missing required capabilities.
  */
-export async function bindCollabWith(container: Container, definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
+export async function bindCollabWith(container: InversifyContainer, definition: AdapterDefinition<never>, config: unknown, options: CreateCollabOptions = {}): Promise<CapabilityDeclaration> {
   const required = requiredCapabilities(options);
   acceptAdapterDefinition(definition);
   const parsed: BaseParsedConfig = parseConfig(definition, config);
@@ -181,22 +208,23 @@ export async function bindCollabWith(container: Container, definition: AdapterDe
       { provider: parsed.provider, field: 'provider' },
     );
   }
-  container.bind(TOKENS.Config).toConstantValue(parsed);
-  container.bind(TOKENS.Capabilities).toConstantValue(declaration);
-  container.bind(TOKENS.ProviderId).toConstantValue(parsed.provider);
+  const target = container as unknown as ContainerInternals;
+  target.bind(TOKENS.Config).toConstantValue(parsed);
+  target.bind(TOKENS.Capabilities).toConstantValue(declaration);
+  target.bind(TOKENS.ProviderId).toConstantValue(parsed.provider);
   const replay = {
     provider: parsed.provider,
     ...(parsed.webhookReplayStore !== undefined ? { store: parsed.webhookReplayStore } : {}),
     ...(parsed.webhookReplayWindowSeconds !== undefined ? { windowSeconds: parsed.webhookReplayWindowSeconds } : {}),
   };
   for (const [group, token] of Object.entries(SERVICE_TOKENS)) {
-    container.onActivation(token, (_ctx, service: object) => {
+    target.onActivation(token, (_ctx, service) => {
       const guarded = guardService(group, service, parsed.provider, declaration);
       // Replay protection is the same for every adapter, so it wraps the service here, outside the guard.
       return group === 'webhooks' ? protectWebhookService(guarded as WebhookService, replay) : guarded;
     });
   }
-  await container.loadAsync(adapterModule(definition, parsed as never));
+  await bindAdapter(target, definition, parsed as never);
   return declaration;
 }
 
@@ -208,7 +236,7 @@ export async function createCollabContainerWith(definition: AdapterDefinition<ne
 }
 
 /** The `Collab` object over a container bound by `bindCollabWith`; services are resolved once, here. */
-export function collabFromContainer(container: Container): Collab {
+export function collabFromContainer(container: InversifyContainer): Collab {
   const declaration = container.get<CapabilityDeclaration>(TOKENS.Capabilities);
   const services = Object.fromEntries(Object.entries(SERVICE_TOKENS).map(([name, token]) => [name, container.get(token)]));
   const lifecycle = container.get<Closeable>(TOKENS.Lifecycle);
@@ -220,7 +248,8 @@ export function collabFromContainer(container: Container): Collab {
     ...(services as Omit<Collab, 'provider' | 'capabilities' | 'capabilityNotes' | 'close'>),
     close: () => (closed ??= (async () => {
       await lifecycle.close();
-      await container.unbindAll();
+      const target = container as unknown as ContainerInternals;
+      await (target.unbindAllAsync ? target.unbindAllAsync() : target.unbindAll());
     })()),
   });
 }

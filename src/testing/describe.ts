@@ -2,13 +2,25 @@ import { ConfigError } from '../core/errors.js';
 import { ConformanceSession, groupPlan, planConformance } from './run.js';
 import type { ConformanceOptions } from './types.js';
 
-// vitest is an optional peer dependency: loaded here so that `unicollab/testing` (and `runConformance`)
-// still import without it, and `describeConformance` says what is missing instead of a module error.
-const vitest: typeof import('vitest') | undefined = await import('vitest').catch(() => undefined);
+type Vitest = Pick<typeof import('vitest'), 'afterAll' | 'describe' | 'it'>;
+
+/**
+ * The vitest that is running this file. vitest is an optional peer dependency, so this module imports
+ * nothing from it: `unicollab/testing` (and `runConformance`) load without it, with no top-level await
+ * (so `require('unicollab/testing')` works), and `describeConformance` says what is missing instead of
+ * failing with a module error. `require('vitest')` is refused by vitest itself, and a dynamic `import()`
+ * resolves too late for tests to be registered while vitest collects the file; the runner's own exports
+ * are on `globalThis.__vitest_index__` (what vitest's `import.meta.vitest` reads, vitest 0.x to 4) before
+ * any test file is loaded, and they are the instance collecting this file.
+ */
+function runningVitest(): Vitest | undefined {
+  const index = (globalThis as { __vitest_index__?: Partial<Vitest> }).__vitest_index__;
+  return typeof index?.describe === 'function' && typeof index.it === 'function' && typeof index.afterAll === 'function' ? (index as Vitest) : undefined;
+}
 
 /**
  * Registers the conformance suite as vitest tests: one `describe` per run, one nested `describe` per group
- * and one `it` per check. **vitest is required** (the suite imports `describe`/`it`/`afterAll` from `vitest`);
+ * and one `it` per check. **vitest is required**: it must be called from a test file vitest runs (it registers with that vitest);
  * without it use `runConformance`.
  *
  * One collab is created per call, while vitest collects the file (its capabilities decide which tests
@@ -25,8 +37,9 @@ const vitest: typeof import('vitest') | undefined = await import('vitest').catch
  * ```
  */
 export function describeConformance(options: ConformanceOptions): void {
+  const vitest = runningVitest();
   if (!vitest) {
-    throw new ConfigError('describeConformance runs under vitest, which is not installed: npm install -D vitest (or use runConformance)');
+    throw new ConfigError('describeConformance registers vitest tests and must be called from a test file that vitest runs (npm install -D vitest); outside vitest use runConformance');
   }
   const { afterAll, describe, it } = vitest;
   describe(`unicollab conformance: ${options.name}`, async () => {

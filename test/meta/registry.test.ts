@@ -75,7 +75,7 @@ describe('adapter registry', () => {
     });
 
     it('has a package.json subpath export ./<id> pointing at its built entry', () => {
-      expect(resolveExport(`./${id}`)).toEqual({ types: `./dist/adapters/${id}/index.d.ts`, import: `./dist/adapters/${id}/index.js` });
+      expect(resolveExport(`./${id}`)).toEqual({ types: `./dist/adapters/${id}/index.d.ts`, default: `./dist/adapters/${id}/index.js` });
     });
 
     it('has a documented config section in the README', () => {

@@ -1,5 +1,5 @@
 /**
- * Kabelwerk's realtime API (vendors/kabelwerk.md §2): Phoenix channels, spoken with the `phoenix` npm
+ * Kabelwerk's realtime API (docs/vendors/kabelwerk.md §2): Phoenix channels, spoken with the `phoenix` npm
  * client over the `ws` package (no hand-written protocol, no global `WebSocket` patching). Everything
  * the REST API cannot do (create rooms, list rooms, read messages, markers, the notifier) goes
  * through here, acting as a user with a token minted for it.
@@ -324,8 +324,11 @@ export class KabelwerkRealtime implements Closeable {
     await Promise.all(sessions.map((s) => s.then((session) => session.close(), () => undefined)));
   }
 
-  /** Closes one session (idle) unless it was replaced meanwhile. */
-  async drop(session: UserSession): Promise<void> {
+  /**
+   * Closes one session (idle) unless it was replaced meanwhile. Typed structurally, not as
+   * `UserSession`, so the published declarations do not pull in `phoenix`'s types (which need the DOM lib).
+   */
+  async drop(session: { readonly key: string; close(): Promise<void> }): Promise<void> {
     const current = this.#sessions.get(session.key);
     if (current) {
       const resolved = await current.catch(() => undefined);

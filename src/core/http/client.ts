@@ -123,7 +123,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let canRetry = req.idempotent && retries > 0;
     if (req.json !== undefined) init.body = JSON.stringify(req.json);
     else if (req.body !== undefined) {
-      init.body = req.body as BodyInit;
+      init.body = req.body as NonNullable<RequestInit['body']>;
       if (typeof ReadableStream !== 'undefined' && req.body instanceof ReadableStream) {
         init.duplex = 'half';
         canRetry = false;
