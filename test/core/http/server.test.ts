@@ -1,6 +1,12 @@
 /**
  * Faults nock cannot reproduce faithfully (reset sockets, hung servers, stalled bodies, connection
  * reuse) against a real `node:http` server on 127.0.0.1.
+ *
+ * Real sockets mean real time, so every assertion here must hold on a loaded machine: times are only
+ * bounded from below (a timer never fires early) or by a generous ceiling, attempt counts are read from
+ * the client's log and bounded by what the deadline allows, and events are ordered by the events
+ * themselves (an abort sent when the server has the request, a late answer sent when the client has
+ * timed out) rather than by sleeps. The exact schedule is pinned with fake timers in retry-policy.test.ts.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,17 +112,21 @@ describe('timeouts', () => {
   });
 
   it('a timed-out attempt is retried when idempotent', async () => {
-    const server = await startServer((_req, res, hit) => (hit === 1 ? undefined : json(res, 200, { second: true })));
+    const server = await startServer((_req, res, hit) => (hit === 1 ? undefined : json(res, 200, { hit })));
     const entries: HttpLogEntry[] = [];
-    const c = client(server, { timeoutMs: 150, logger: { http: (e) => entries.push(e) } });
-    const out = await c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' });
-    expect(out).toEqual({ second: true });
-    expect(server.hits).toBe(2);
-    expect(entries.map((e) => [e.attempt, e.status, e.error])).toEqual([
-      [1, undefined, 'timeout'],
-      [2, 200, undefined],
-    ]);
-    expect(entries[0]!.ms).toBeGreaterThanOrEqual(100);
+    // Retries to spare: on a loaded machine an answered attempt may time out too, and is then retried as well.
+    const c = client(server, { timeoutMs: 150, retries: 5, logger: { http: (e) => entries.push(e) } });
+    const out = (await c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' })) as { hit: number };
+    const attempts = entries.map((e) => [e.attempt, e.status, e.error]);
+    // The first attempt hung and timed out; the last one was answered; any in between timed out.
+    expect(attempts[0]).toEqual([1, undefined, 'timeout']);
+    expect(attempts.at(-1)).toEqual([entries.length, 200, undefined]);
+    expect(attempts.slice(0, -1)).toEqual(attempts.slice(0, -1).map((_, i) => [i + 1, undefined, 'timeout']));
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    // The answer is the last attempt's, and each attempt reached the server once.
+    expect(out).toEqual({ hit: entries.length });
+    expect(server.hits).toBe(entries.length);
+    expect(entries[0]!.ms).toBeGreaterThanOrEqual(140);
   });
 
   it('a body that stalls after the headers still times out', async () => {
@@ -130,25 +140,35 @@ describe('timeouts', () => {
 
   it('the overall deadline bounds all attempts and waits', async () => {
     const server = await startServer(hang);
+    const entries: HttpLogEntry[] = [];
     const t0 = performance.now();
     const err = await rejection(
-      client(server, { timeoutMs: 150, deadlineMs: 400, retries: 10 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' }),
+      client(server, { timeoutMs: 150, deadlineMs: 400, retries: 10, logger: { http: (e) => entries.push(e) } }).request({
+        method: 'GET',
+        path: '/r',
+        idempotent: true,
+        operation: 'rooms.get',
+      }),
     );
     const elapsed = performance.now() - t0;
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.message).toContain('400 ms deadline');
-    expect(elapsed).toBeGreaterThanOrEqual(350);
-    // 150 + 150 + (the 100 ms left): three attempts, far fewer than retries + 1.
-    expect(server.hits).toBeGreaterThanOrEqual(2);
-    expect(server.hits).toBeLessThanOrEqual(4);
+    // Timers never fire early (1 ms of clock rounding aside); under load they only fire later.
+    expect(elapsed).toBeGreaterThanOrEqual(395);
+    // Each attempt lasts its full timeout, so 150 + 150 + (the 100 ms left) allows three attempts at
+    // most, far fewer than retries + 1 (a slow machine makes fewer, never more). Every attempt timed out.
+    expect(entries.length).toBeGreaterThanOrEqual(1);
+    expect(entries.length).toBeLessThanOrEqual(3);
+    expect(entries.every((e) => e.error === 'timeout' && e.status === undefined)).toBe(true);
+    expect(server.hits).toBeLessThanOrEqual(entries.length);
   });
 });
 
 describe('caller abort', () => {
   it('an abort mid-request rejects promptly with AbortedError (cause: the signal reason) and is not retried', async () => {
-    const server = await startServer(hang);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    // Aborted once the server holds the request, which then hangs: the abort is surely mid-request.
+    const server = await startServer(() => controller.abort());
     const err = await rejection(
       client(server, { retries: 3 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: controller.signal }),
     );
@@ -166,11 +186,23 @@ describe('caller abort', () => {
     });
     const controller = new AbortController();
     const reason = new Error('navigated away');
-    setTimeout(() => controller.abort(reason), 100);
-    const err = await rejection(client(server).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: controller.signal }));
+    let abortedAt = 0;
+    // The first attempt's log entry comes just before the 5 s wait starts: abort a moment into it.
+    const logger = {
+      http: () =>
+        setTimeout(() => {
+          abortedAt = performance.now();
+          controller.abort(reason);
+        }, 20),
+    };
+    const t0 = performance.now();
+    const err = await rejection(client(server, { logger }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: controller.signal }));
     expect(err).toBeInstanceOf(AbortedError);
     expect((err as Error).cause).toBe(reason);
     expect(server.hits).toBe(1);
+    // Rejected on the abort, not at the end of the wait (a ceiling far above any scheduling delay).
+    expect(abortedAt).toBeGreaterThan(t0);
+    expect(performance.now() - t0).toBeLessThan(4000);
   });
 });
 
@@ -202,13 +234,14 @@ describe.each(['fetch', 'ky'] as const)('the same fault policy through the %s tr
     expect(await client(reset, { transport }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' })).toEqual({ ok: true });
     expect(reset.hits).toBe(2);
 
-    const hung = await startServer(hang);
-    const timeout = await rejection(client(hung, { transport, timeoutMs: 100, retries: 0 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' }));
-    expect(timeout).toBeInstanceOf(TimeoutError);
-
     const reason = new Error('stop');
     const controller = new AbortController();
-    setTimeout(() => controller.abort(reason), 50);
+    // Hangs every request; the second (the one with the caller signal) is aborted once the server holds it.
+    const hung = await startServer((_req, _res, hit) => (hit === 2 ? controller.abort(reason) : undefined));
+    const timeout = await rejection(client(hung, { transport, timeoutMs: 100, retries: 0 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' }));
+    expect(timeout).toBeInstanceOf(TimeoutError);
+    expect(hung.hits).toBe(1);
+
     const aborted = await rejection(
       client(hung, { transport, retries: 3 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x', signal: controller.signal }),
     );
@@ -246,19 +279,41 @@ describe('signals: attached only when the caller gives one', () => {
   });
 
   it('without a caller signal, a late answer after a timeout still frees the socket for the next call', async () => {
-    let lateSent!: () => void;
-    const lateAnswerSent = new Promise<void>((resolve) => (lateSent = resolve));
+    // The first request is held until the client has timed out, and only then answered: ordered by events, not by sleeps.
+    let held: http.ServerResponse | undefined;
+    let clientTimedOut = false;
+    const answerLate = () => held && json(held, 200, { late: true });
     const server = await startServer((_req, res, hit) => {
       if (hit !== 1) return json(res, 200, { hit });
-      res.on('finish', () => lateSent());
-      setTimeout(() => json(res, 200, { late: true }), 250);
+      held = res;
+      // On a very slow machine the request may reach the server only after the client gave up.
+      if (clientTimedOut) answerLate();
     });
-    const c = client(server, { timeoutMs: 100, retries: 0 });
+    const responses: Array<Promise<Response>> = [];
+    const c = client(server, {
+      timeoutMs: 100,
+      retries: 0,
+      // The real fetch, watched: its promise for the first request settles when the late answer reaches the client.
+      fetch: ((url: string, init: RequestInit) => {
+        const response = globalThis.fetch(url, init);
+        responses.push(response);
+        return response;
+      }) as typeof fetch,
+      logger: {
+        http: (e) => {
+          if (e.error !== 'timeout') return;
+          clientTimedOut = true;
+          answerLate();
+        },
+      },
+    });
     const err = await rejection(c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' }));
     expect(err).toBeInstanceOf(TimeoutError);
-    // Once the late answer has arrived and been read, its keep-alive socket serves the next call.
-    await lateAnswerSent;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Once the late answer has arrived (and been read to its end, which returns the socket to the pool),
+    // its keep-alive socket serves the next call.
+    const late = await responses[0]!;
+    expect(late.status).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
     await expect(c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get' })).resolves.toEqual({ hit: 2 });
     expect(server.connections).toBe(1);
   });

@@ -129,6 +129,57 @@ describe('POST /v2/rooms/{roomId}/threads', () => {
     expect(seen[0]!.body).toEqual({ id: 'th_abc123', comment: { userId: 'user-123', body: WIRE_BODY } });
   });
 
+  it('a retry with a client-chosen id that meets 409 after a lost answer reads the existing thread back', async () => {
+    const retrying = await liveblocksCollab({ systemUserId: 'backend', retries: 1 });
+    try {
+      const first = expectCall('POST', THREADS_PATH, 503, { error: 'SERVICE_UNAVAILABLE', message: 'Try again' });
+      const second = expectCall('POST', THREADS_PATH, 409, { error: 'THREAD_ALREADY_EXISTS', message: 'Thread already exists' });
+      const read = expectCall('GET', THREAD_PATH, 200, THREAD);
+      const thread = await retrying.threads.create({ roomId: 'my-room-id', id: 'th_abc123', comment: { authorId: 'user-123', body: CORE_BODY } });
+      const sent = { id: 'th_abc123', comment: { userId: 'user-123', body: WIRE_BODY } };
+      assertSent(first, { method: 'POST', uri: THREADS_PATH, body: sent });
+      assertSent(second, { method: 'POST', uri: THREADS_PATH, body: sent });
+      assertSent(read, { method: 'GET', uri: THREAD_PATH });
+      // The thread the lost answer had created, mapped as any other.
+      expect(thread).toEqual({
+        id: 'th_abc123',
+        roomId: 'my-room-id',
+        resolved: false,
+        metadata: { status: 'open', priority: 1 },
+        comments: [CORE_COMMENT],
+        createdAt: new Date('2024-03-01T10:00:00.000Z'),
+        updatedAt: new Date('2024-03-01T10:05:00.000Z'),
+        raw: THREAD,
+      });
+    } finally {
+      await retrying.close();
+    }
+  });
+
+  it('a 409 on the first attempt is a real conflict: ConflictError, and the thread is not read', async () => {
+    const retrying = await liveblocksCollab({ systemUserId: 'backend', retries: 1 });
+    try {
+      const create = expectCall('POST', THREADS_PATH, 409, { error: 'THREAD_ALREADY_EXISTS', message: 'Thread already exists' });
+      const err = await rejection(retrying.threads.create({ roomId: 'my-room-id', id: 'th_abc123', comment: { authorId: 'user-123', body: CORE_BODY } }));
+      expect(err).toMatchObject({ name: 'ConflictError', code: 'conflict', status: 409, operation: 'threads.create' });
+      assertSent(create, { method: 'POST', uri: THREADS_PATH, body: { id: 'th_abc123', comment: { userId: 'user-123', body: WIRE_BODY } } });
+    } finally {
+      await retrying.close();
+    }
+  });
+
+  it('without a client-chosen id the create is not retried: one request, and the 503 surfaces', async () => {
+    const retrying = await liveblocksCollab({ systemUserId: 'backend', retries: 2 });
+    try {
+      const create = expectCall('POST', THREADS_PATH, 503, { error: 'SERVICE_UNAVAILABLE', message: 'Try again' });
+      const err = await rejection(retrying.threads.create({ roomId: 'my-room-id', comment: { authorId: 'user-123', body: CORE_BODY } }));
+      expect(err).toMatchObject({ code: 'provider_unavailable', status: 503 });
+      assertSent(create, { method: 'POST', uri: THREADS_PATH, body: { comment: { userId: 'user-123', body: WIRE_BODY } } });
+    } finally {
+      await retrying.close();
+    }
+  });
+
   it('rejects list-valued thread metadata before any request', async () => {
     await expect(
       collab.threads.create({ roomId: 'my-room-id', comment: { authorId: 'user-123', body: CORE_BODY }, metadata: { tags: ['a'] } }),
@@ -290,11 +341,21 @@ describe('POST .../comments/{commentId}/add-reaction', () => {
     expect(comment.reactions).toEqual([{ emoji: '👍', userIds: ['user-456', 'user-789'], createdAt: new Date('2024-03-01T10:05:00.000Z') }]);
   });
 
-  it('treats 409 "Reaction already exists" as done', async () => {
-    expectCall('POST', `${COMMENT_PATH}/add-reaction`, 409, { error: 'RESOURCE_ALREADY_EXISTS', message: 'Reaction already exists' });
-    expectCall('GET', COMMENT_PATH, 200, COMMENT);
+  it('treats 409 "Reaction already exists" as done: the existing comment is read back and mapped', async () => {
+    const add = expectCall('POST', `${COMMENT_PATH}/add-reaction`, 409, { error: 'RESOURCE_ALREADY_EXISTS', message: 'Reaction already exists' });
+    // The comment as it stands, with the reaction the 409 says exists (user-789 among its users).
+    const get = expectCall('GET', COMMENT_PATH, 200, COMMENT);
     const comment = await collab.reactions.add({ roomId: 'my-room-id', threadId: 'th_abc123', commentId: 'cm_abc123', userId: 'user-789', emoji: '👍' });
-    expect(comment.id).toBe('cm_abc123');
+    assertSent(add, { method: 'POST', uri: `${COMMENT_PATH}/add-reaction`, body: { userId: 'user-789', emoji: '👍' } });
+    assertSent(get, { method: 'GET', uri: COMMENT_PATH });
+    expect(comment).toEqual(CORE_COMMENT);
+  });
+
+  it('any other failure of the add is not swallowed, and the comment is not read', async () => {
+    const add = expectCall('POST', `${COMMENT_PATH}/add-reaction`, 403, { error: 'FORBIDDEN', message: 'Not allowed' });
+    const err = await rejection(collab.reactions.add({ roomId: 'my-room-id', threadId: 'th_abc123', commentId: 'cm_abc123', userId: 'user-789', emoji: '👍' }));
+    expect(err).toMatchObject({ code: 'permission_denied', status: 403 });
+    assertSent(add, { method: 'POST', uri: `${COMMENT_PATH}/add-reaction`, body: { userId: 'user-789', emoji: '👍' } });
   });
 });
 

@@ -183,7 +183,15 @@ describe('dependency injection', () => {
   });
 
   it('fails at start-up listing every missing required capability', async () => {
-    await expect(createCollab(undefined, { require: ['threads.create', 'users.upsert'] })).resolves.toBeDefined();
+    // The memory provider has both: start-up succeeds, with those capabilities declared.
+    const supported = await createCollab(undefined, { require: ['threads.create', 'users.upsert'] });
+    try {
+      expect(supported.provider).toBe('memory');
+      expect(supported.capabilities['threads.create']).toBe('yes');
+      expect(supported.capabilities['users.upsert']).toBe('yes');
+    } finally {
+      await supported.close();
+    }
     registerAdapter('limited', async () => limitedAdapter);
     const config = { provider: 'limited', url: 'https://kw.example.com', apiToken: 't' } as const;
     const err = await createCollab(config, { require: ['threads.create', 'users.upsert', 'reactions.add'] }).catch((e: unknown) => e);
@@ -205,7 +213,34 @@ describe('dependency injection', () => {
 
   it('closes once, even when called twice', async () => {
     const collab = await createCollab();
+    const store = memoryStoreOf(collab)!;
+    const storeClose = vi.spyOn(store, 'close');
+    const first = collab.close();
+    const second = collab.close();
+    // Both callers wait for the one close in progress.
+    expect(second).toBe(first);
+    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
+    // A later call is a no-op that resolves, without closing the store again.
+    await expect(collab.close()).resolves.toBeUndefined();
+    expect(collab.close()).toBe(first);
+    expect(storeClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('a double close of a persisted instance saves once and releases the file for the next instance', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'unicollab-'));
+    const persistPath = join(dir, 'state.json');
+    const collab = await memory({ persistPath });
+    await collab.rooms.create({ id: 'kept' });
+    const storeClose = vi.spyOn(memoryStoreOf(collab)!, 'close');
     await Promise.all([collab.close(), collab.close()]);
     await collab.close();
+    expect(storeClose).toHaveBeenCalledTimes(1);
+    // Saved and unlocked: a new instance opens the same file (a held lock would be a ConfigError) and sees the room.
+    const next = await memory({ persistPath });
+    try {
+      await expect(next.rooms.get('kept')).resolves.toMatchObject({ id: 'kept' });
+    } finally {
+      await next.close();
+    }
   });
 });

@@ -102,6 +102,30 @@ describe('capabilities', () => {
   it('offers labelled variants for the README table, and registers as `velt`', () => {
     expect(veltCapabilityVariants().map((v) => v.label)).toEqual(['velt', 'velt (+basic webhooks)', 'velt (+advanced webhooks)']);
     expect(veltAdapter.id).toBe('velt');
-    expect(veltAdapter.capabilityVariants).toBeDefined();
+  });
+
+  it("the adapter's variants carry each column's config flags and the levels that config gives", () => {
+    const variants = veltAdapter.capabilityVariants!();
+    expect(variants.map((v) => [v.label, v.variant])).toEqual([
+      ['velt', { webhookAuthToken: false, webhookSecret: false }],
+      ['velt (+basic webhooks)', { webhookAuthToken: true, webhookSecret: false }],
+      ['velt (+advanced webhooks)', { webhookAuthToken: false, webhookSecret: true }],
+    ]);
+    const webhookLevels = variants.map((v) => [v.label, v.declaration.levels['webhooks.verify'], v.declaration.levels['webhooks.subscriptions']]);
+    expect(webhookLevels).toEqual([
+      ['velt', 'no', 'no'],
+      ['velt (+basic webhooks)', 'yes', 'no'],
+      ['velt (+advanced webhooks)', 'yes', 'partial'],
+    ]);
+    const base = veltCapabilities({});
+    for (const { label, variant, declaration } of variants) {
+      // The declaration is what the flagged config really gives, and the flags change only the webhook keys.
+      const config = { ...(variant!.webhookAuthToken ? { webhookAuthToken: 't' } : {}), ...(variant!.webhookSecret ? { webhookSecret: 'whsec_x' } : {}) };
+      expect(declaration.levels, label).toEqual(veltCapabilities(config).levels);
+      expect(Object.keys(declaration.levels).sort(), label).toEqual([...CAPABILITY_KEYS].sort());
+      const changed = CAPABILITY_KEYS.filter((key) => declaration.levels[key] !== base.levels[key]);
+      expect(changed.every((key) => key.startsWith('webhooks.')), `${label}: ${changed.join(', ')}`).toBe(true);
+      for (const key of CAPABILITY_KEYS) if (declaration.levels[key] !== 'yes') expect(declaration.notes[key], `${label} ${key}`).toBeTruthy();
+    }
   });
 });
