@@ -84,3 +84,4 @@ export * from './core/model/index.js';
 export type * from './core/services/index.js';
 export * as body from './core/body/index.js';
 export { fromText, toText, toHtml, fromHtml, mentionsOf } from './core/body/index.js';
+export * from './portability/index.js';
