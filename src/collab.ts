@@ -18,10 +18,11 @@ export { PROVIDER_IDS, type CollabConfig, type ProviderId } from './adapters/reg
 /** The config of an adapter registered with `registerAdapter` under an id the registry does not know. */
 export type CustomProviderConfig = { readonly provider: string } & Record<string, unknown>;
 
-type Loader = () => Promise<AdapterDefinition<never>>;
+/** Loads an adapter definition on first use (`registerAdapter` with a lazy `import()`). */
+export type AdapterLoader = () => Promise<AdapterDefinition<never>>;
 
 /** Adapters registered at run time, by id; they win over the registry's loader of the same id. */
-const registered = new Map<string, { load: Loader; definition?: AdapterDefinition<never> }>();
+const registered = new Map<string, { load: AdapterLoader; definition?: AdapterDefinition<never> }>();
 
 const shippedIds = PROVIDER_IDS as readonly string[];
 const isShipped = (id: string): id is ProviderId => shippedIds.includes(id);
@@ -33,7 +34,7 @@ const isShipped = (id: string): id is ProviderId => shippedIds.includes(id);
  * @param provider - The id configs select it with (`{ provider }`).
  * @param adapter - The definition, or a function that loads it (for lazy imports).
  */
-export function registerAdapter(provider: string, adapter: AdapterDefinition<never> | Loader): void {
+export function registerAdapter(provider: string, adapter: AdapterDefinition<never> | AdapterLoader): void {
   if (typeof adapter === 'function') {
     registered.set(provider, { load: async () => acceptAdapterDefinition(await adapter()) });
   } else {

@@ -23,7 +23,11 @@ export {
   PROVIDER_IDS,
   CollabConfigSchema,
 } from './collab.js';
-export type { Collab, CreateCollabOptions, InversifyContainer, CollabConfig, ProviderId, CustomProviderConfig } from './collab.js';
+export type { Collab, CreateCollabOptions, InversifyContainer, CollabConfig, ProviderId, CustomProviderConfig, AdapterLoader } from './collab.js';
+export type { ConfigOf, ShippedAdapters } from './adapters/registry.js';
+export type { Injectable } from './core/adapter.js';
+export type { BaseParsedConfig } from './core/config.js';
+export type { HttpErrorContext } from './core/http/types.js';
 export { createCollabWith, bindCollabWith, createCollabContainerWith } from './core/container.js';
 export { defineAdapter, ADAPTER_SPECIFICATION_VERSION } from './core/adapter.js';
 export { effectiveCapabilities } from './core/absent-services.js';
@@ -78,6 +82,8 @@ export type {
   RedisReplayClient,
   RedisReplayStoreOptions,
   WebhookVerifyCallOptions,
+  WebhookDeliveryClaim,
+  VerifiedWebhook,
 } from './core/webhooks/index.js';
 export type { CollabLogger, HttpLogEntry } from './core/logger.js';
 export * from './core/model/index.js';

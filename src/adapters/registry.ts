@@ -33,13 +33,14 @@ for (const { config } of Object.values(ADAPTERS)) {
   registerSecretShapes({ ...('secretHeaders' in config ? { headers: config.secretHeaders } : {}), ...('secretPatterns' in config ? { patterns: config.secretPatterns } : {}) });
 }
 
-type Shipped = typeof ADAPTERS;
+/** The adapters this version ships, by provider id (the registry's table). */
+export type ShippedAdapters = typeof ADAPTERS;
 
 /** Provider ids of the registry. */
-export type ProviderId = keyof Shipped;
+export type ProviderId = keyof ShippedAdapters;
 /** Every provider id the registry knows of. */
 export const PROVIDER_IDS = Object.keys(ADAPTERS) as ProviderId[];
 /** The config (input) of one registered provider. */
-export type ConfigOf<Id extends ProviderId> = z.input<Shipped[Id]['config']['configSchema']>;
+export type ConfigOf<Id extends ProviderId> = z.input<ShippedAdapters[Id]['config']['configSchema']>;
 /** Any registered provider's config, discriminated on `provider`. */
 export type CollabConfig = { [Id in ProviderId]: ConfigOf<Id> }[ProviderId];

@@ -3,7 +3,7 @@
  * provider (idempotent, resumable, refusing silent loss), migrate between two, and verify the result.
  * @module
  */
-export { EXPORT_FORMAT, RECORD_KINDS, ExportLineSchema, RecordLineSchema, HeaderLineSchema, TrailerLineSchema, RoomRecordSchema, UserRecordSchema, ThreadRecordSchema, NotificationRecordSchema, DocumentRecordSchema, exportJsonSchemas } from './schemas.js';
+export { EXPORT_FORMAT, RECORD_KINDS, ExportLineSchema, RecordLineSchema, HeaderLineSchema, TrailerLineSchema, RoomRecordSchema, UserRecordSchema, ThreadRecordSchema, NotificationRecordSchema, DocumentRecordSchema, CommentRecordSchema, ReactionRecordSchema, SharedTypeRecordSchema, exportJsonSchemas } from './schemas.js';
 export type { ExportLine, ExportRecord, HeaderLine, TrailerLine, RoomRecord, UserRecord, ThreadRecord, CommentRecord, ReactionRecord, NotificationRecord, DocumentRecord, SharedTypeRecord, RecordKind } from './schemas.js';
 export { parseLine, serializeLine, type RecordCounts } from './format.js';
 export { exportData, type ExportOptions, type PortabilityProgress } from './export.js';

@@ -34,7 +34,7 @@ export { KabelwerkTokenMinter, DEFAULT_TOKEN_TTL_SECONDS, type MintedToken } fro
 export { ROOM_NAME_KEY } from './mappers/rooms.js';
 export { HUB_USER_FLAG } from './mappers/users.js';
 export { SERVICE_HUB_USER } from './services/hub.js';
-export { toKabelwerkText, fromKabelwerkMessage } from './mappers/bodies.js';
+export { toKabelwerkText, fromKabelwerkMessage, type KabelwerkMessageText } from './mappers/bodies.js';
 
 /** Creates a collab on Kabelwerk: `await kabelwerk({ url, apiToken, hub, privateKey })`. */
 export function kabelwerk(config: Omit<KabelwerkConfig, 'provider'>, options?: CreateCollabOptions): Promise<Collab> {

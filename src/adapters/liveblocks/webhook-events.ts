@@ -14,7 +14,7 @@ import type { VerifiedWebhook } from '../../core/webhooks/types.js';
 import type { LbWebhookEventType } from './schemas.js';
 
 /** How one Liveblocks event type normalises: its core type, its timestamp field and the field naming the acting user. */
-interface EventRule {
+export interface EventRule {
   type: Exclude<CollabEventType, 'unknown'>;
   at: string;
   /** Fallback timestamp field (`notification`: `triggeredAt`, then `createdAt`). */

@@ -18,6 +18,15 @@ export { MemoryConfigSchema, memoryConfig, type MemoryConfig, type ParsedMemoryC
 export type { MemoryStore, MemoryChange, StoredPresence, TenantState, BroadcastListener } from './store.js';
 export type { MemoryEventService } from './services/events.js';
 export type { MemoryWebhookPayload } from './webhook-events.js';
+export type { PersistenceStatus } from './persistence/persistence.js';
+export type { StoredRoom, StoredThread, StoredComment } from './schemas.js';
+export { StoredRoomSchema, StoredThreadSchema, StoredCommentSchema } from './schemas.js';
+export type { Inbox, SeqMap, ThreadKeyed } from './seq-map.js';
+export type { PersistenceFileSystem, FileSink } from './persistence/file-system.js';
+export type { SnapshotPacing } from './persistence/snapshot-writer.js';
+export type { EntityRef } from './state.js';
+export type { MemoryStoreOptions } from './store.js';
+export type { MemoryWebhookSettings } from './webhook-settings.js';
 
 /**
  * A collab on the embedded provider, as `memory()` returns it: a {@link Collab} whose `events` also

@@ -137,7 +137,7 @@ function upperBound(order: readonly Entry[], seq: number): number {
 }
 
 /** What the per-thread index of an inbox needs of a notification. */
-interface ThreadKeyed {
+export interface ThreadKeyed {
   seq: number;
   id: string;
   kind: string;

@@ -118,7 +118,7 @@ function solidEdge(node: CommentInline | undefined, atEnd: boolean): boolean {
 }
 
 /**
- * A body to HTML. The body is first normalised ({@link normalizeBody}), then:
+ * A body to HTML. The body is first normalised (`body.normalizeBody`), then:
  *
  * - each paragraph is `<p>…</p>` (an empty paragraph is `<p></p>`), concatenated with no separator;
  * - formatting nests in the fixed order `<strong>` ⊃ `<em>` ⊃ `<s>` ⊃ `<code>`; tags shared by

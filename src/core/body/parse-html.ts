@@ -463,7 +463,7 @@ class Builder {
 /**
  * HTML to a body. A small, strict, linear-time tokenizer for the subset that comment HTML uses;
  * never throws, and always returns a body that `CommentBodySchema` accepts and that is already in
- * normal form ({@link normalizeBody}).
+ * normal form (`body.normalizeBody`).
  *
  * Structure:
  * - `<p>` and other block elements (`div`, `li`, `h1`-`h6`, `blockquote`, `pre`, `tr`, `td`, …) start and
