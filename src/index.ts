@@ -64,6 +64,7 @@ export {
   ConfigError,
   PartialFailureError,
   AbortedError,
+  ClientClosedError,
 } from './core/errors.js';
 export type { CollabErrorCode, CollabErrorInit, ConfigIssue, PartialFailureItem } from './core/errors.js';
 export { redact, redactText } from './core/redact.js';

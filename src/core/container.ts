@@ -126,7 +126,7 @@ interface ContainerInternals {
  * order. Bound on the container itself rather than through a `ContainerModule`, whose loading differs
  * between Inversify 7 and 8.
  */
-async function bindAdapter<C>(container: ContainerInternals, definition: AdapterDefinition<C>, config: C): Promise<void> {
+async function bindAdapter<C>(container: ContainerInternals, definition: AdapterDefinition<C>, config: C, lifecycle: { closed: boolean }): Promise<void> {
   const bind = (token: symbol) => container.bind(token);
   const constants = (await definition.setup?.(config)) ?? [];
   for (const [token, value] of constants) bind(token).toConstantValue(value);
@@ -138,7 +138,15 @@ async function bindAdapter<C>(container: ContainerInternals, definition: Adapter
   }
   const closeTokens = definition.lifecycle ?? [];
   bind(TOKENS.Lifecycle)
-    .toResolvedValue((...closeables: Closeable[]): Closeable => ({ close: () => closeAll(closeables) }), [...closeTokens])
+    .toResolvedValue(
+      (...closeables: Closeable[]): Closeable => ({
+        close: () => {
+          lifecycle.closed = true;
+          return closeAll(closeables);
+        },
+      }),
+      [...closeTokens],
+    )
     .inSingletonScope();
 }
 
@@ -209,6 +217,8 @@ export async function bindCollabWith(container: InversifyContainer, definition: 
     );
   }
   const target = container as unknown as ContainerInternals;
+  // Set by the lifecycle's close: from then on every guarded call is a ClientClosedError, before any I/O.
+  const lifecycle = { closed: false };
   target.bind(TOKENS.Config).toConstantValue(parsed);
   target.bind(TOKENS.Capabilities).toConstantValue(declaration);
   target.bind(TOKENS.ProviderId).toConstantValue(parsed.provider);
@@ -219,12 +229,12 @@ export async function bindCollabWith(container: InversifyContainer, definition: 
   };
   for (const [group, token] of Object.entries(SERVICE_TOKENS)) {
     target.onActivation(token, (_ctx, service) => {
-      const guarded = guardService(group, service, parsed.provider, declaration);
+      const guarded = guardService(group, service, parsed.provider, declaration, lifecycle);
       // Replay protection is the same for every adapter, so it wraps the service here, outside the guard.
       return group === 'webhooks' ? protectWebhookService(guarded as WebhookService, replay) : guarded;
     });
   }
-  await bindAdapter(target, definition, parsed as never);
+  await bindAdapter(target, definition, parsed as never, lifecycle);
   return declaration;
 }
 

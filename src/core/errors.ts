@@ -19,6 +19,7 @@ export type CollabErrorCode =
   | 'config_error'
   | 'partial_failure'
   | 'aborted'
+  | 'client_closed'
   | 'collab_error';
 
 /** Fields every `CollabError` constructor takes. */
@@ -172,6 +173,17 @@ export class TimeoutError extends CollabError {
   override readonly code = 'timeout' as const;
   constructor(message: string, init: CollabErrorInit = {}) {
     super(message, { retryable: true, ...init });
+  }
+}
+
+/**
+ * The collab was closed (`collab.close()`) and this call came after: its sockets, timers and stores
+ * are released, so nothing is sent. Create a new collab instead. Never retryable.
+ */
+export class ClientClosedError extends CollabError {
+  override readonly code = 'client_closed' as const;
+  constructor(message: string, init: CollabErrorInit = {}) {
+    super(message, { ...init, retryable: false });
   }
 }
 

@@ -1,5 +1,5 @@
 import { assertCapability, type CapabilityDeclaration, type CapabilityKey } from './capabilities.js';
-import { AbortedError, CollabError, ValidationError } from './errors.js';
+import { AbortedError, ClientClosedError, CollabError, ValidationError } from './errors.js';
 import { METHOD_ARGUMENTS } from './model/arguments.js';
 import { validateArguments } from './validation.js';
 
@@ -83,6 +83,13 @@ function capabilityCheck(rule: Rule | undefined, provider: string, declaration: 
   };
 }
 
+/** Whether the collab the guarded services belong to was closed (then every guarded call is refused). */
+export interface GuardLifecycle {
+  readonly closed: boolean;
+}
+
+const OPEN: GuardLifecycle = { closed: false };
+
 /**
  * Wraps a service so every method of the tables (`METHOD_CAPABILITIES`, `METHOD_ARGUMENTS`) first
  * checks, before the adapter runs (so before any I/O): its capability (`UnsupportedFeatureError`), its
@@ -92,7 +99,7 @@ function capabilityCheck(rule: Rule | undefined, provider: string, declaration: 
  * once for every provider, and an adapter checks only what is specific to its vendor. `iterate` reports a failure from its first `next()`, and stops with `AbortedError` when
  * the caller's signal aborts part-way, on every provider. Other members pass through.
  */
-export function guardService<T extends object>(group: string, service: T, provider: string, declaration: CapabilityDeclaration): T {
+export function guardService<T extends object>(group: string, service: T, provider: string, declaration: CapabilityDeclaration, lifecycle: GuardLifecycle = OPEN): T {
   const rules = METHOD_CAPABILITIES[group] ?? {};
   const shapes = METHOD_ARGUMENTS[group] ?? {};
   const overrides = new Map<PropertyKey, unknown>();
@@ -106,6 +113,7 @@ export function guardService<T extends object>(group: string, service: T, provid
     overrides.set(method, (...args: unknown[]) => {
       let input = args;
       try {
+        if (lifecycle.closed) throw new ClientClosedError(`${context.operation} was called after collab.close(): create a new collab`, context);
         checkCapability?.(args);
         if (shape) input = validateArguments(shape, args, context);
       } catch (err) {
@@ -119,7 +127,7 @@ export function guardService<T extends object>(group: string, service: T, provid
   }
   for (const property of NESTED_SERVICES[group] ?? []) {
     const nested = (service as Record<string, unknown>)[property];
-    if (nested && typeof nested === 'object') overrides.set(property, guardService(`${group}.${property}`, nested, provider, declaration));
+    if (nested && typeof nested === 'object') overrides.set(property, guardService(`${group}.${property}`, nested, provider, declaration, lifecycle));
   }
   if (overrides.size === 0) return service;
   // A proxy (not Object.create) so methods run with the real instance as `this`: adapters may use #private fields.
