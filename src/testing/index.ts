@@ -20,4 +20,7 @@ export {
   type ConformanceProbe,
   type ConformanceResult,
   type GroupName,
+  type ProbedSubscription,
+  type ProbedTokenGrant,
+  type ProbedUser,
 } from './types.js';

@@ -40,14 +40,20 @@ export interface BroadcastWatcher {
 export interface ConformanceProbe {
   /** True when the room exists in the vendor. */
   roomExists?(roomId: string): Promise<boolean>;
+  /** The room's name as the vendor stores it (`undefined` when it has none or the room does not exist). */
+  roomName?(roomId: string): Promise<string | undefined>;
   /** The room's metadata as the vendor stores it, or `undefined` when the room does not exist. */
   roomMetadata?(roomId: string): Promise<Record<string, unknown> | undefined>;
   /** True when the user exists in the vendor's user store. */
   userExists?(userId: string): Promise<boolean>;
+  /** The user's profile as the vendor stores it, or `undefined` when the user does not exist. */
+  user?(userId: string): Promise<ProbedUser | undefined>;
   /** True when the thread exists. */
   threadExists?(roomId: string, threadId: string): Promise<boolean>;
   /** The thread's resolved flag as the vendor stores it, or `undefined` when the thread does not exist. */
   threadResolved?(roomId: string, threadId: string): Promise<boolean | undefined>;
+  /** Who resolved the thread as the vendor stores it (`undefined` when unresolved, unknown or missing). */
+  threadResolvedBy?(roomId: string, threadId: string): Promise<string | undefined>;
   /** The thread's metadata as the vendor stores it, or `undefined` when the thread does not exist. */
   threadMetadata?(roomId: string, threadId: string): Promise<Record<string, unknown> | undefined>;
   /**
@@ -61,6 +67,14 @@ export interface ConformanceProbe {
   notificationRead?(userId: string, notificationId: string): Promise<boolean | undefined>;
   /** The ids of the user's notifications. */
   notificationIds?(userId: string): Promise<string[]>;
+  /**
+   * What a client token grants, read the vendor's way (decoding its claims, or asking the vendor):
+   * the user and the level per room pattern (`*`-suffixed patterns as given). `undefined` when the
+   * probe cannot read this token.
+   */
+  tokenGrant?(token: string): Promise<ProbedTokenGrant | undefined>;
+  /** The webhook subscription as the vendor stores it, or `undefined` when it does not exist. */
+  subscription?(subscriptionId: string): Promise<ProbedSubscription | undefined>;
   /** The ids of the users the vendor reports present in the room. */
   presenceUserIds?(roomId: string): Promise<string[]>;
   /**
@@ -70,13 +84,37 @@ export interface ConformanceProbe {
   documentValue?(roomId: string, key: string, type: 'text' | 'map' | 'array' | 'xml'): Promise<unknown>;
   /** Starts listening to the room's broadcasts; the suite broadcasts, then reads `received()`. */
   watchBroadcasts?(roomId: string): Promise<BroadcastWatcher>;
-  /** How many requests the adapter sent to the vendor so far (proves validation happens before any request). */
+  /**
+   * How many requests the adapter sent to the vendor so far (proves validation happens before any
+   * request). For an embedded provider, count the operations on its store instead.
+   */
   requestCount?(): number | Promise<number>;
   /**
    * Set to `true` when the provider can POST webhooks to a server on 127.0.0.1 (memory, local emulators).
    * Enables the webhook delivery check. A vendor SaaS cannot reach localhost: leave it unset.
    */
   webhooksReachLocalhost?: boolean;
+}
+
+/** A user as `ConformanceProbe.user` reads it from the vendor. */
+export interface ProbedUser {
+  name?: string | undefined;
+  email?: string | undefined;
+}
+
+/** What a token grants, as `ConformanceProbe.tokenGrant` reads it. */
+export interface ProbedTokenGrant {
+  /** The user the token is for. */
+  userId: string;
+  /** Room id or `*`-suffixed pattern -> granted level. */
+  rooms: Record<string, 'read' | 'write'>;
+}
+
+/** A webhook subscription as `ConformanceProbe.subscription` reads it. */
+export interface ProbedSubscription {
+  url: string;
+  /** The normalised event types, when the probe can tell them (omitted when the vendor stores its own names only). */
+  events?: string[];
 }
 
 /** Options of `describeConformance` and `runConformance`. */

@@ -51,6 +51,15 @@ const FORMATTED: CommentBody = {
   ],
 };
 
+/** Asserts the vendor stores the comment with `words` in its text (each word of it, in order-free form); no-op without `probe.commentText`. */
+async function probeCommentHas(ctx: ConformanceContext, f: Fixture, commentId: string, words: string, what: string): Promise<void> {
+  if (!ctx.probe.commentText) return;
+  const text = await ctx.probe.commentText(f.roomId, f.threadId, commentId);
+  assert.ok(text !== undefined, `probe.commentText ${what}: comment ${commentId} missing in the vendor`);
+  const missing = words.split(/\s+/).filter((w) => w.length > 0 && !w.startsWith('@') && !/^https?:/.test(w) && !text.includes(w));
+  assert.deepEqual(missing, [], `probe.commentText ${what}: words missing from the vendor's text ${describeValue(text)}`);
+}
+
 /** Checks of `collab.comments`. */
 export const commentChecks: ConformanceCheck[] = [
   {
@@ -80,6 +89,8 @@ export const commentChecks: ConformanceCheck[] = [
         const thread = await ctx.collab.threads.get(f.roomId, f.threadId);
         assert.deepEqual(thread.comments.map((c) => c.id), [f.firstCommentId, created.id], 'thread comments, oldest first');
       }
+      await probeCommentHas(ctx, f, created.id, bodyWords(body), 'after create');
+      await probeCommentHas(ctx, f, f.firstCommentId, `first comment ${ctx.runId}`, 'of the first comment after a reply');
     },
   },
   {
@@ -92,6 +103,7 @@ export const commentChecks: ConformanceCheck[] = [
       const created = await reply(ctx, f, FORMATTED);
       assertBodyEqual(created.body, FORMATTED, 'create result');
       assertBodyEqual((await ctx.collab.comments.get(f.roomId, f.threadId, created.id)).body, FORMATTED, 'get');
+      await probeCommentHas(ctx, f, created.id, bodyWords(FORMATTED), 'of the formatted reply');
     },
   },
   {
@@ -160,6 +172,11 @@ export const commentChecks: ConformanceCheck[] = [
       const still = await ctx.collab.comments.get(f.roomId, f.threadId, f.firstCommentId);
       assert.ok(!bodyWords(still.body).includes('hijacked'), 'the comment must be untouched in its own thread');
       assert.equal(still.deletedAt, undefined, 'the comment must not be deleted');
+      await probeCommentHas(ctx, f, f.firstCommentId, `first comment ${ctx.runId}`, 'after edit and delete through another thread');
+      if (ctx.probe.commentText) {
+        const text = await ctx.probe.commentText(f.roomId, f.threadId, f.firstCommentId);
+        assert.ok(!text?.includes('hijacked'), `probe.commentText: the vendor's comment must be untouched, got ${String(text)}`);
+      }
     },
   },
   {

@@ -3,7 +3,8 @@ import { inspect } from 'node:util';
 import { CAPABILITY_KEYS, type CapabilityKey } from '../../core/capabilities.js';
 import { CollabError } from '../../core/errors.js';
 import type { CommentBody } from '../../core/model/body.js';
-import { describeValue, expectError, newRoom, newUser, textBody } from '../helpers.js';
+import type { Thread } from '../../core/model/thread.js';
+import { describeValue, expectError, newRoom, newThread, newUser, sleep, textBody } from '../helpers.js';
 import type { ConformanceCheck, ConformanceContext } from '../types.js';
 
 /** Checks of the capability declaration itself. */
@@ -244,34 +245,99 @@ export const errorChecks: ConformanceCheck[] = [
     async run(ctx) {
       if (ctx.secrets.length === 0) ctx.skip('no secrets given (pass options.secrets)');
       const found: string[] = [];
-      const inspectErr = async (what: string, action: () => Promise<unknown>) => {
+      const inspectErr = async (what: string, action: () => Promise<unknown>): Promise<unknown> => {
         try {
           const value = await action();
           const bad = leaks(value, ctx.secrets);
           if (bad.length > 0) found.push(`${what}: result contains a secret`);
+          return value;
         } catch (err) {
           const parts: unknown[] = [err, String(err), (err as Error)?.stack, (err as Error)?.cause];
           if (CollabError.is(err)) parts.push(JSON.stringify(err), err.toJSON());
           if (parts.some((p) => leaks(p, ctx.secrets).length > 0)) found.push(`${what}: error ${describeValue((err as Error)?.name)} contains a secret`);
+          return undefined;
         }
       };
       const c = ctx.collab;
-      if (ctx.available('rooms.get')) await inspectErr('rooms.get missing', () => c.rooms.get(ctx.id('missing-room')));
-      if (ctx.available('rooms.create')) {
+      const can = (key: CapabilityKey) => ctx.available(key);
+      // Every service: a result (raw included) of each method the adapter offers, and an error of each.
+      let roomId = ctx.id('room');
+      if (can('rooms.create')) {
         await inspectErr('rooms.create invalid', () => c.rooms.create({ id: '' }));
-        const room = await newRoom(ctx, { metadata: { color: 'red' } });
-        await inspectErr('rooms.create duplicate', () => c.rooms.create({ id: room.id }));
-        if (leaks(room, ctx.secrets).length > 0) found.push('rooms.create result (raw) contains a secret');
-        if (ctx.available('rooms.get')) await inspectErr('rooms.get result', () => c.rooms.get(room.id));
-        if (ctx.available('threads.create')) {
-          const author = await newUser(ctx, 'author');
-          await inspectErr('threads.create result', () => c.threads.create({ roomId: room.id, comment: { authorId: author, body: textBody('secret hygiene') } }));
+        const room = (await inspectErr('rooms.create result', () => newRoom(ctx, { name: 'Secret hygiene', metadata: { color: 'red' } }))) as { id: string } | undefined;
+        if (room) roomId = room.id;
+        await inspectErr('rooms.create duplicate', () => c.rooms.create({ id: roomId }));
+      }
+      if (can('rooms.get')) {
+        await inspectErr('rooms.get missing', () => c.rooms.get(ctx.id('missing-room')));
+        await inspectErr('rooms.get result', () => c.rooms.get(roomId));
+      }
+      if (can('rooms.list')) await inspectErr('rooms.list result', () => c.rooms.list({ limit: 5 }));
+      if (can('rooms.update')) {
+        await inspectErr('rooms.update result', () => c.rooms.update(roomId, { metadata: { color: 'blue' } }));
+        await inspectErr('rooms.update missing', () => c.rooms.update(ctx.id('missing-room'), { metadata: { a: '1' } }));
+      }
+      const author = ((await inspectErr('users.upsert (newUser) result', () => newUser(ctx, 'author'))) as string | undefined) ?? ctx.id('author');
+      const other = ((await inspectErr('users.upsert (newUser) result', () => newUser(ctx, 'other'))) as string | undefined) ?? ctx.id('other');
+      if (can('users.upsert')) await inspectErr('users.upsert result', () => c.users.upsert({ id: author, name: 'Secret hygiene author' }));
+      if (can('users.get')) {
+        await inspectErr('users.get result', () => c.users.get(author));
+        await inspectErr('users.get missing', () => c.users.get(ctx.id('missing-user')));
+      }
+      if (can('users.list')) await inspectErr('users.list result', () => c.users.list({ limit: 5 }));
+      let threadId = ctx.id('missing-thread');
+      let commentId = missingCommentId();
+      if (can('threads.create')) {
+        const thread = (await inspectErr('threads.create result', () => newThread(ctx, roomId, author, { body: textBody('secret hygiene') }))) as Thread | undefined;
+        if (thread) {
+          threadId = thread.id;
+          commentId = thread.comments[0]?.id ?? commentId;
         }
       }
-      if (ctx.available('threads.get')) await inspectErr('threads.get missing', () => c.threads.get(ctx.id('missing-room'), ctx.id('missing-thread')));
-      if (ctx.available('webhooks.verify')) await inspectErr('webhooks.verify garbage', () => c.webhooks.verify({ headers: {}, rawBody: '{}' }));
-      if (ctx.available('auth.issueToken')) await inspectErr('auth.issueToken invalid', () => c.auth.issueToken({ userId: '' }));
-      if (ctx.available('webhooks.subscriptions')) await inspectErr('webhooks.subscriptions.list', () => c.webhooks.subscriptions.list());
+      if (can('threads.get')) {
+        await inspectErr('threads.get result', () => c.threads.get(roomId, threadId));
+        await inspectErr('threads.get missing', () => c.threads.get(ctx.id('missing-room'), ctx.id('missing-thread')));
+      }
+      if (can('threads.list')) await inspectErr('threads.list result', () => c.threads.list(roomId));
+      if (can('threads.resolve')) await inspectErr('threads.resolve result', () => c.threads.resolve(roomId, threadId, { userId: author }));
+      if (can('threads.metadata')) await inspectErr('threads.updateMetadata result', () => c.threads.updateMetadata(roomId, threadId, { a: '1' }));
+      if (can('comments.create')) await inspectErr('comments.create result', () => c.comments.create({ roomId, threadId, authorId: other, body: textBody(`reply @${author}`) }));
+      if (can('comments.get')) {
+        await inspectErr('comments.get result', () => c.comments.get(roomId, threadId, commentId));
+        await inspectErr('comments.get missing', () => c.comments.get(roomId, threadId, missingCommentId()));
+      }
+      if (can('comments.edit')) await inspectErr('comments.edit result', () => c.comments.edit(roomId, threadId, commentId, { body: textBody('secret hygiene, edited') }));
+      if (can('reactions.add')) await inspectErr('reactions.add result', () => c.reactions.add({ roomId, threadId, commentId, userId: other, emoji: '👍' }));
+      if (can('reactions.remove')) await inspectErr('reactions.remove result', () => c.reactions.remove({ roomId, threadId, commentId, userId: other, emoji: '👍' }));
+      if (can('presence.set')) await inspectErr('presence.set result', () => c.presence.set({ roomId, userId: author, ttlSeconds: 60 }));
+      if (can('presence.list')) await inspectErr('presence.list result', () => c.presence.list(roomId));
+      if (can('presence.clear')) await inspectErr('presence.clear result', () => c.presence.clear(roomId, author));
+      if (can('notifications.trigger')) await inspectErr('notifications.trigger result', () => c.notifications.trigger({ userId: author, kind: 'conformanceCheck', subjectId: ctx.id('subject'), roomId }));
+      if (can('notifications.list')) {
+        await inspectErr('notifications.list result', async () => {
+          const started = Date.now();
+          for (;;) {
+            const page = await c.notifications.list(author, { limit: 20 });
+            if (page.items.length > 0 || Date.now() - started > ctx.settleMs) return page;
+            await sleep(100);
+          }
+        });
+      }
+      if (can('notifications.markRead')) await inspectErr('notifications.markRead missing', () => c.notifications.markRead(author, ctx.id('missing-notification')));
+      if (can('notifications.delete')) await inspectErr('notifications.delete missing', () => c.notifications.delete(author, ctx.id('missing-notification')));
+      if (can('events.broadcast')) await inspectErr('events.broadcast result', () => c.events.broadcast(roomId, { type: 'secret-hygiene' }));
+      if (can('documents.list')) await inspectErr('documents.list result', () => c.documents.list(roomId));
+      if (can('storage.get')) await inspectErr('storage.get result', () => c.storage.get(roomId));
+      if (can('webhooks.verify')) await inspectErr('webhooks.verify garbage', () => c.webhooks.verify({ headers: {}, rawBody: '{}' }));
+      if (can('auth.issueToken')) {
+        await inspectErr('auth.issueToken invalid', () => c.auth.issueToken({ userId: '' }));
+        await inspectErr('auth.issueToken result', () => c.auth.issueToken({ userId: author, rooms: { [roomId]: 'read' } }));
+      }
+      if (can('webhooks.subscriptions')) {
+        await inspectErr('webhooks.subscriptions.list', () => c.webhooks.subscriptions.list());
+        await inspectErr('webhooks.subscriptions.get missing', () => c.webhooks.subscriptions.get(ctx.id('missing-subscription')));
+      }
+      if (can('threads.delete')) await inspectErr('threads.delete missing', () => c.threads.delete(roomId, ctx.id('missing-thread')));
       for (const key of CAPABILITY_KEYS) {
         if (ctx.level(key) === 'no') {
           if (leaks(ctx.collab.capabilityNotes[key] ?? '', ctx.secrets).length > 0) found.push(`capability note of ${key} contains a secret`);

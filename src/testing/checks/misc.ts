@@ -1,31 +1,58 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeJwt, type JWTPayload } from 'jose';
 import type { CollabEvent } from '../../core/model/event.js';
 import { describeValue, eventually, expectError, newRoom, newUser, textBody } from '../helpers.js';
 import type { ConformanceCheck, ConformanceContext } from '../types.js';
+
+/** The payload of a JWT, or `undefined` when the token is not one. */
+function jwtClaims(token: string): JWTPayload | undefined {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Checks of `collab.auth`. */
 export const authChecks: ConformanceCheck[] = [
   {
     id: 'auth.issue-token',
     group: 'auth',
-    name: 'issueToken returns a non-empty token (and an expiry in the future when given)',
+    name: 'issueToken returns a token granting exactly the rooms and levels asked (read stays read), with an expiry in the future when given',
     requires: ['auth.issueToken'],
     async run(ctx) {
       const room = await newRoom(ctx);
+      const readRoom = await newRoom(ctx);
       const userId = await newUser(ctx);
-      const issued = await ctx.collab.auth.issueToken({
-        userId,
-        userInfo: { name: 'Ada Conformance' },
-        rooms: { [room.id]: 'write', [`${ctx.id('prefix')}*`]: 'read' },
-      });
+      const prefix = `${ctx.id('prefix')}*`;
+      const asked: Record<string, 'read' | 'write'> = { [room.id]: 'write', [readRoom.id]: 'read', [prefix]: 'read' };
+      const issued = await ctx.collab.auth.issueToken({ userId, userInfo: { name: 'Ada Conformance' }, rooms: asked });
       assert.equal(typeof issued.token, 'string', 'token is a string');
       assert.ok(issued.token.length > 0, 'token is not empty');
       if (issued.expiresAt !== undefined) {
         assert.ok(issued.expiresAt instanceof Date, `expiresAt should be a Date, got ${describeValue(issued.expiresAt)}`);
         assert.ok(issued.expiresAt.getTime() > Date.now(), `expiresAt ${issued.expiresAt.toISOString()} is not in the future`);
       }
+      // Any JWT: its own subject and expiry must agree with what issueToken says (read with jose, not the adapter).
+      const claims = jwtClaims(issued.token);
+      if (claims) {
+        if (typeof claims.sub === 'string') assert.equal(claims.sub, userId, 'the JWT subject (sub) is the user asked');
+        if (typeof claims.exp === 'number' && issued.expiresAt !== undefined) {
+          assert.ok(Math.abs(claims.exp * 1000 - issued.expiresAt.getTime()) <= 5000, `expiresAt ${issued.expiresAt.toISOString()} differs from the JWT exp ${claims.exp}`);
+        }
+      }
+      if (!ctx.probe.tokenGrant) return;
+      const grant = await ctx.probe.tokenGrant(issued.token);
+      assert.ok(grant, 'probe.tokenGrant could not read the token');
+      assert.equal(grant.userId, userId, 'probe.tokenGrant: the token is for the user asked');
+      assert.equal(grant.rooms[room.id], 'write', `probe.tokenGrant: ${room.id} granted write`);
+      assert.equal(grant.rooms[readRoom.id], 'read', `probe.tokenGrant: ${readRoom.id} granted read only`);
+      // A partial declaration may leave prefixes out (Velt grants exact documents only); it must never grant more.
+      if (ctx.level('auth.issueToken') === 'yes' || grant.rooms[prefix] !== undefined) assert.equal(grant.rooms[prefix], 'read', `probe.tokenGrant: ${prefix} granted read`);
+      const extra = Object.keys(grant.rooms).filter((k) => !(k in asked));
+      assert.deepEqual(extra, [], 'probe.tokenGrant: the token grants rooms that were not asked for');
     },
   },
   {
@@ -121,6 +148,60 @@ async function verifyFails(ctx: ConformanceContext, headers: Record<string, stri
   await expectError(() => ctx.collab.webhooks.verify({ headers, rawBody }), 'webhook_verification_failed', what);
 }
 
+/** The ids each event type must carry (roomId for everything in a room, threadId for thread/comment/reaction events, ...). */
+export const IMPLIED_EVENT_IDS: Partial<Record<CollabEvent['type'], ReadonlyArray<'roomId' | 'threadId' | 'commentId' | 'userId'>>> = {
+  'room.created': ['roomId'],
+  'room.deleted': ['roomId'],
+  'thread.created': ['roomId', 'threadId'],
+  'thread.deleted': ['roomId', 'threadId'],
+  'thread.resolved': ['roomId', 'threadId'],
+  'thread.unresolved': ['roomId', 'threadId'],
+  'thread.metadata_updated': ['roomId', 'threadId'],
+  'comment.created': ['roomId', 'threadId', 'commentId'],
+  'comment.edited': ['roomId', 'threadId', 'commentId'],
+  'comment.deleted': ['roomId', 'threadId', 'commentId'],
+  'reaction.added': ['roomId', 'threadId', 'commentId'],
+  'reaction.removed': ['roomId', 'threadId', 'commentId'],
+  'notification.created': ['userId'],
+  'user.entered': ['roomId', 'userId'],
+  'user.left': ['roomId', 'userId'],
+  'storage.updated': ['roomId'],
+  'document.updated': ['roomId'],
+};
+
+/** Waits for a verified delivery of `type` that `match`es. */
+async function awaitDelivery(
+  ctx: ConformanceContext,
+  receiver: { deliveries: Delivery[] },
+  type: CollabEvent['type'],
+  roomId: string,
+  match: (e: CollabEvent) => boolean,
+): Promise<{ delivery: Delivery; event: CollabEvent }> {
+  return eventually(
+    async () => {
+      for (const d of receiver.deliveries) {
+        const e: CollabEvent = await ctx.collab.webhooks.verify({ headers: d.headers, rawBody: d.rawBody });
+        if (e.type === type && match(e)) return { delivery: d, event: e };
+      }
+      return assert.fail(`no verified ${type} delivery for room ${roomId} (got ${receiver.deliveries.length} requests)`);
+    },
+    Math.max(ctx.settleMs, 15_000),
+    200,
+  );
+}
+
+/** Asserts every id the event's type implies is present and equal to the expected one, plus the common fields. */
+function assertEventIds(ctx: ConformanceContext, event: CollabEvent, expected: Partial<Record<'roomId' | 'threadId' | 'commentId' | 'userId', string>>): void {
+  const what = `${event.type} event`;
+  assert.equal(event.provider, ctx.collab.provider, `${what}: provider`);
+  assert.ok(typeof event.id === 'string' && event.id.length > 0, `${what}: id`);
+  assert.ok(event.occurredAt instanceof Date && !Number.isNaN(event.occurredAt.getTime()), `${what}: occurredAt`);
+  for (const key of IMPLIED_EVENT_IDS[event.type] ?? []) {
+    assert.ok(typeof event[key] === 'string' && event[key]!.length > 0, `${what}: ${key} is required for this event type, got ${describeValue(event[key])}`);
+    if (expected[key] !== undefined) assert.equal(event[key], expected[key], `${what}: ${key}`);
+  }
+}
+
 /** Checks of `collab.webhooks`. */
 export const webhookChecks: ConformanceCheck[] = [
   {
@@ -163,8 +244,15 @@ export const webhookChecks: ConformanceCheck[] = [
       const listed = await ctx.collab.webhooks.subscriptions.list();
       assert.equal(listed.filter((s) => s.id === created.id).length, 1, 'list contains the subscription once');
       assert.ok(listed.every((s) => s.secret === undefined), 'list must not return secrets');
+      if (ctx.probe.subscription) {
+        const stored = await ctx.probe.subscription(created.id);
+        assert.ok(stored, `probe.subscription: ${created.id} missing in the vendor`);
+        assert.equal(stored.url, url, 'probe.subscription: url');
+        if (stored.events !== undefined) assert.deepEqual([...stored.events].sort(), ['comment.created', 'thread.created'], 'probe.subscription: events');
+      }
       await ctx.collab.webhooks.subscriptions.delete(created.id);
       deleted = true;
+      if (ctx.probe.subscription) assert.equal(await ctx.probe.subscription(created.id), undefined, 'probe.subscription after delete');
       await expectError(() => ctx.collab.webhooks.subscriptions.get(created.id), 'not_found', 'subscriptions.get after delete');
       assert.ok(!(await ctx.collab.webhooks.subscriptions.list()).some((s) => s.id === created.id), 'list after delete');
     },
@@ -185,23 +273,32 @@ export const webhookChecks: ConformanceCheck[] = [
       ctx.defer(() => ctx.collab.webhooks.subscriptions.delete(sub.id));
       const thread = await ctx.collab.threads.create({ roomId: room.id, comment: { authorId: author, body: textBody('webhook please') } });
       if (ctx.available('threads.delete')) ctx.defer(() => ctx.collab.threads.delete(room.id, thread.id));
-      const { delivery, event } = await eventually(
-        async () => {
-          for (const d of receiver.deliveries) {
-            const e: CollabEvent = await ctx.collab.webhooks.verify({ headers: d.headers, rawBody: d.rawBody });
-            if (e.type === 'thread.created' && e.roomId === room.id) return { delivery: d, event: e };
-          }
-          return assert.fail(`no verified thread.created delivery for room ${room.id} (got ${receiver.deliveries.length} requests)`);
-        },
-        Math.max(ctx.settleMs, 15_000),
-        200,
-      );
-      assert.equal(event.provider, ctx.collab.provider, 'event.provider');
-      if (event.threadId !== undefined) assert.equal(event.threadId, thread.id, 'event.threadId');
-      assert.ok(typeof event.id === 'string' && event.id.length > 0, 'event.id');
-      assert.ok(event.occurredAt instanceof Date && !Number.isNaN(event.occurredAt.getTime()), 'event.occurredAt');
+      // Matched on the room or the thread only: the ids must then be right, not merely right when present.
+      const { delivery, event } = await awaitDelivery(ctx, receiver, 'thread.created', room.id, (e) => e.roomId === room.id || e.threadId === thread.id);
+      assertEventIds(ctx, event, { roomId: room.id, threadId: thread.id });
       await verifyFails(ctx, delivery.headers, tamper(delivery.rawBody), 'verify of the delivery with one body byte changed');
       await verifyFails(ctx, delivery.headers, delivery.rawBody.toString('utf8') + ' ', 'verify of the delivery with a byte appended');
+    },
+  },
+  {
+    id: 'webhooks.delivery-comment',
+    group: 'webhooks',
+    name: 'a reply is delivered as comment.created carrying its room, thread and comment ids',
+    requires: ['webhooks.subscriptions', 'webhooks.verify', 'threads.create', 'comments.create'],
+    requiresProbe: ['webhooksReachLocalhost'],
+    slow: true,
+    async run(ctx) {
+      const receiver = await startReceiver();
+      ctx.defer(() => receiver.close());
+      const room = await newRoom(ctx);
+      const author = await newUser(ctx, 'author');
+      const thread = await ctx.collab.threads.create({ roomId: room.id, comment: { authorId: author, body: textBody('webhook please') } });
+      if (ctx.available('threads.delete')) ctx.defer(() => ctx.collab.threads.delete(room.id, thread.id));
+      const sub = await ctx.collab.webhooks.subscriptions.create({ url: receiver.url, events: ['comment.created'] });
+      ctx.defer(() => ctx.collab.webhooks.subscriptions.delete(sub.id));
+      const reply = await ctx.collab.comments.create({ roomId: room.id, threadId: thread.id, authorId: author, body: textBody('webhook reply') });
+      const { event } = await awaitDelivery(ctx, receiver, 'comment.created', room.id, (e) => (e.roomId === room.id || e.threadId === thread.id) && e.commentId !== thread.comments[0]?.id);
+      assertEventIds(ctx, event, { roomId: room.id, threadId: thread.id, commentId: reply.id });
     },
   },
 ];

@@ -24,6 +24,13 @@ async function triggerCustom(ctx: ConformanceContext, userId: string, roomId?: s
   return awaitNotification(ctx, userId, (n) => n.kind === 'custom' && n.subjectId === subjectId, 'the triggered custom notification');
 }
 
+/** Asserts the vendor holds the notification (no-op without `probe.notificationIds`). */
+async function probeHolds(ctx: ConformanceContext, userId: string, id: string, what: string): Promise<void> {
+  if (!ctx.probe.notificationIds) return;
+  const ids = await ctx.probe.notificationIds(userId);
+  assert.ok(ids.includes(id), `probe.notificationIds: the vendor must hold ${what} ${id}, holds ${describeValue(ids)}`);
+}
+
 function assertShape(n: Notification, userId: string, what: string): void {
   assert.equal(typeof n.id, 'string', `${what}: id`);
   assert.ok(n.id.length > 0, `${what}: id is empty`);
@@ -50,6 +57,7 @@ export const notificationChecks: ConformanceCheck[] = [
       assertShape(n, mentioned, 'mention notification');
       assert.equal(n.roomId, room.id, 'mention notification: roomId');
       assert.equal(n.readAt, null, 'a new notification is unread');
+      await probeHolds(ctx, mentioned, n.id, 'the mention notification');
     },
   },
   {
@@ -67,6 +75,7 @@ export const notificationChecks: ConformanceCheck[] = [
       assertShape(n, author, 'thread notification');
       assert.equal(n.roomId, room.id, 'thread notification: roomId');
       assert.equal(n.readAt, null, 'a new notification is unread');
+      await probeHolds(ctx, author, n.id, 'the thread notification');
     },
   },
   {
@@ -83,6 +92,8 @@ export const notificationChecks: ConformanceCheck[] = [
       assert.equal(n.roomId, room.id, 'custom notification: roomId');
       assert.deepEqual(n.data, { n: 1, label: 'x' }, 'custom notification: data');
       assert.equal(n.readAt, null, 'a new notification is unread');
+      await probeHolds(ctx, userId, n.id, 'the custom notification');
+      if (ctx.probe.notificationRead) assert.equal(await ctx.probe.notificationRead(userId, n.id), false, 'probe.notificationRead of the new notification');
     },
   },
   {
@@ -174,6 +185,10 @@ export const notificationChecks: ConformanceCheck[] = [
           assert.ok(items[i - 1]!.notifiedAt.getTime() >= items[i]!.notifiedAt.getTime(), 'notifications are listed newest first');
         }
       }, ctx.settleMs);
+      if (ctx.probe.notificationIds) {
+        const stored = await ctx.probe.notificationIds(userId);
+        assertExactlyOnce(stored, ids, 'probe.notificationIds: the vendor holds every triggered notification');
+      }
     },
   },
 ];

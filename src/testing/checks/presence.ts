@@ -9,6 +9,10 @@ async function probeHas(ctx: ConformanceContext, roomId: string, userId: string,
   assert.equal(ids.includes(userId), expected, `probe.presenceUserIds ${what}: ${describeValue(ids)}`);
 }
 
+async function probeEventually(ctx: ConformanceContext, roomId: string, userId: string, expected: boolean, what: string): Promise<void> {
+  await eventually(() => probeHas(ctx, roomId, userId, expected, what), ctx.settleMs);
+}
+
 function find(entries: PresenceEntry[], userId: string): PresenceEntry | undefined {
   assert.ok(Array.isArray(entries), `presence.list must return an array, got ${describeValue(entries)}`);
   return entries.find((e) => e.userId === userId);
@@ -80,6 +84,43 @@ export const presenceChecks: ConformanceCheck[] = [
         await sleep(250);
       }
       await probeHas(ctx, room.id, userId, false, 'after expiry');
+    },
+  },
+  // Through the probe only, so they run where presence.list is `no` (Velt sets and clears presence over REST but cannot read it).
+  {
+    id: 'presence.set-probe',
+    group: 'presence',
+    name: 'set makes the user present in the vendor (read through the probe, so it runs without presence.list)',
+    requires: ['presence.set'],
+    requiresProbe: ['presenceUserIds'],
+    async run(ctx) {
+      const room = await newRoom(ctx);
+      const userId = await newUser(ctx);
+      const other = await newUser(ctx, 'other');
+      if (ctx.available('presence.clear')) ctx.defer(() => ctx.collab.presence.clear(room.id, userId));
+      await probeEventually(ctx, room.id, userId, false, 'before set');
+      await ctx.collab.presence.set({ roomId: room.id, userId, data: { typing: false }, info: { name: 'Ada Conformance' }, ttlSeconds: 60 });
+      await probeEventually(ctx, room.id, userId, true, 'after set');
+      await probeEventually(ctx, room.id, other, false, 'of a user who set nothing');
+    },
+  },
+  {
+    id: 'presence.clear-probe',
+    group: 'presence',
+    name: 'clear removes the user from the vendor and leaves the others (read through the probe)',
+    requires: ['presence.set', 'presence.clear'],
+    requiresProbe: ['presenceUserIds'],
+    async run(ctx) {
+      const room = await newRoom(ctx);
+      const userId = await newUser(ctx);
+      const other = await newUser(ctx, 'other');
+      await ctx.collab.presence.set({ roomId: room.id, userId, ttlSeconds: 60 });
+      await ctx.collab.presence.set({ roomId: room.id, userId: other, ttlSeconds: 60 });
+      ctx.defer(() => ctx.collab.presence.clear(room.id, other));
+      await probeEventually(ctx, room.id, userId, true, 'after set');
+      await ctx.collab.presence.clear(room.id, userId);
+      await probeEventually(ctx, room.id, userId, false, 'after clear');
+      await probeEventually(ctx, room.id, other, true, 'of the other user after clear');
     },
   },
 ];

@@ -119,6 +119,8 @@ export const threadChecks: ConformanceCheck[] = [
         assert.deepEqual(unresolved.map((t) => t.id), [open.id], 'resolved: false');
         assert.ok(unresolved.every((t) => !t.resolved), 'resolved: false returns threads with resolved = false');
       }, ctx.settleMs);
+      await probeResolved(ctx, done, true, 'of the resolved thread');
+      await probeResolved(ctx, open, false, 'of the open thread');
     },
   },
   {
@@ -137,6 +139,7 @@ export const threadChecks: ConformanceCheck[] = [
       assert.equal(r2.resolved, true, 'second resolve (idempotent)');
       assert.equal((await ctx.collab.threads.get(room.id, thread.id)).resolved, true, 'get after resolve');
       await probeResolved(ctx, thread, true, 'after resolve');
+      if (ctx.probe.threadResolvedBy) assert.equal(await ctx.probe.threadResolvedBy(room.id, thread.id), author, 'probe.threadResolvedBy after resolve: the resolver');
       const u1 = await ctx.collab.threads.unresolve(room.id, thread.id, { userId: author });
       assert.equal(u1.resolved, false, 'unresolve result');
       const u2 = await ctx.collab.threads.unresolve(room.id, thread.id, { userId: author });

@@ -26,6 +26,11 @@ export const userChecks: ConformanceCheck[] = [
         assertMetadata(user.metadata, input.metadata, 'user');
       }
       if (ctx.probe.userExists) assert.equal(await ctx.probe.userExists(id), true, 'probe.userExists after upsert');
+      if (ctx.probe.user) {
+        const stored = await ctx.probe.user(id);
+        assert.equal(stored?.name, input.name, 'probe.user: name');
+        assert.equal(stored?.email, input.email, 'probe.user: email');
+      }
     },
   },
   {
@@ -42,6 +47,12 @@ export const userChecks: ConformanceCheck[] = [
       const got = await ctx.collab.users.get(id);
       assert.equal(got.name, 'After', 'get: name updated');
       assert.equal(got.email, `${id}@example.com`, 'get: email kept (not given in the update)');
+      if (ctx.probe.user) {
+        const stored = await ctx.probe.user(id);
+        assert.ok(stored, 'probe.user: the user is missing in the vendor');
+        assert.equal(stored.name, 'After', 'probe.user: name updated in the vendor');
+        assert.equal(stored.email, `${id}@example.com`, 'probe.user: email kept in the vendor');
+      }
     },
   },
   {

@@ -43,6 +43,11 @@ function kabelwerkProbe(current: () => KabelwerkEmulator | undefined, hub: strin
       const r = room(id);
       return r ? { ...r.attributes } : undefined;
     },
+    // The adapter's documented attribute "uc:name" (Kabelwerk rooms have no name field).
+    roomName: async (id) => {
+      const value = room(id)?.attributes['uc:name'];
+      return typeof value === 'string' ? value : undefined;
+    },
     userExists: async (id) => state().user(id) !== undefined,
     threadExists: async (roomId, threadId) => {
       const r = room(roomId);

@@ -40,6 +40,15 @@ function probe(emu: LiveblocksEmulator): ConformanceProbe {
   return {
     roomExists: async (roomId) => state.rooms.has(roomId),
     roomMetadata: async (roomId) => (state.rooms.has(roomId) ? structuredClone(state.rooms.get(roomId)!.metadata) : undefined),
+    // Liveblocks rooms have no name field: the adapter's documented metadata key "uc:name" holds it.
+    roomName: async (roomId) => {
+      const value = state.rooms.get(roomId)?.metadata['uc:name'];
+      return typeof value === 'string' ? value : undefined;
+    },
+    subscription: async (id) => {
+      const hook = state.webhooks.get(id);
+      return hook ? { url: hook.url } : undefined;
+    },
     threadExists: async (roomId, threadId) => state.thread(roomId, threadId) !== undefined,
     threadResolved: async (roomId, threadId) => state.thread(roomId, threadId)?.resolved,
     threadMetadata: async (roomId, threadId) => structuredClone(state.thread(roomId, threadId)?.metadata),

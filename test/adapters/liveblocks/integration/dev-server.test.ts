@@ -8,6 +8,7 @@
 // - presence with two real @liveblocks/client WebSocket clients authenticated by tokens from
 //   `collab.auth.issueToken` (access tokens and ID tokens);
 // - the `unicollab demo` acceptance walk (issue 3, Acceptance).
+import { decodeJwt } from 'jose';
 import { PassThrough } from 'node:stream';
 import { createClient, type Client } from '@liveblocks/client';
 import { Liveblocks, LiveblocksError } from '@liveblocks/node';
@@ -64,6 +65,20 @@ function rawProbe(counter: { n: number }): ConformanceProbe {
   return {
     roomExists: async (id) => (await room(id)) !== undefined,
     roomMetadata: async (id) => (await room(id))?.metadata,
+    // Liveblocks rooms have no name: the adapter's documented metadata key "uc:name" holds it.
+    roomName: async (id) => {
+      const value = (await room(id))?.metadata['uc:name'];
+      return typeof value === 'string' ? value : undefined;
+    },
+    // The access token's own claims, decoded with jose: `uid` and `perms` (pattern -> Liveblocks scopes).
+    tokenGrant: async (token) => {
+      const claims = decodeJwt(token) as { uid?: string; sub?: string; perms?: Record<string, string[]> };
+      const userId = claims.uid ?? claims.sub;
+      if (!userId) return undefined;
+      const rooms: Record<string, 'read' | 'write'> = {};
+      for (const [pattern, scopes] of Object.entries(claims.perms ?? {})) rooms[pattern] = scopes.includes('room:write') ? 'write' : 'read';
+      return { userId, rooms };
+    },
     presenceUserIds: async (roomId) => {
       const res = await raw('GET', `/v2/rooms/${enc(roomId)}/active-users`);
       if (res.status !== 200) throw new Error(`probe: active-users answered ${res.status}`);
