@@ -64,7 +64,6 @@ export const veltAdapter = defineAdapter<ParsedVeltConfig>({
     skip: {
       'notifications.thread-reply':
         'Velt notifies only from /commentannotations/add with triggerNotification; replies added through REST (/commentannotations/comments/add) notify nobody (velt.md §7.8, §15.7)',
-      'rooms.access': 'Velt has no read-only default access (the check asks for default: "read"); rooms.access is partial: write = public, none = restricted',
     },
   },
 });
