@@ -3,8 +3,8 @@
  * @module
  */
 import { registerSecret } from '../redact.js';
-import { createStandardWebhookVerifier } from './standard.js';
-import type { StandardWebhookVerifier } from './types.js';
+import { createStandardWebhookVerifier, createStandardWebhookVerifierWith, type VerifiedMessageBuilder } from './standard.js';
+import type { StandardWebhookVerifier, WebhookRequest } from './types.js';
 
 /**
  * A growing set of trusted Standard Webhooks secrets: the configured ones plus any an adapter learns
@@ -16,6 +16,8 @@ export class TrustedWebhookSecrets {
   readonly #secrets: string[] = [];
   readonly #provider: string;
   #verifier: StandardWebhookVerifier | undefined;
+  /** The last `verifierWith` verifier and its builder. */
+  #built: { build: VerifiedMessageBuilder<unknown>; verify: (request: WebhookRequest) => unknown } | undefined;
 
   /**
    * @param provider - Provider id put on the verification errors.
@@ -32,6 +34,7 @@ export class TrustedWebhookSecrets {
     registerSecret(secret);
     this.#secrets.push(secret);
     this.#verifier = undefined;
+    this.#built = undefined;
   }
 
   /** How many secrets are trusted. */
@@ -47,5 +50,19 @@ export class TrustedWebhookSecrets {
     if (this.#secrets.length === 0) return undefined;
     this.#verifier ??= createStandardWebhookVerifier({ secrets: [...this.#secrets], provider: this.#provider });
     return this.#verifier;
+  }
+
+  /**
+   * `verifier`, with the result built by `build` from the verified parts (see
+   * `createStandardWebhookVerifierWith`); rebuilt only when a secret is added or the builder changes.
+   * @throws ConfigError when a secret is not `whsec_<base64>` (once, when the verifier is built).
+   */
+  verifierWith<T>(build: VerifiedMessageBuilder<T>): ((request: WebhookRequest) => T) | undefined {
+    if (this.#secrets.length === 0) return undefined;
+    const built = this.#built;
+    if (built !== undefined && built.build === build) return built.verify as (request: WebhookRequest) => T;
+    const verify = createStandardWebhookVerifierWith({ secrets: [...this.#secrets], provider: this.#provider }, build);
+    this.#built = { build, verify };
+    return verify;
   }
 }

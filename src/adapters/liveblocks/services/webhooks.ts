@@ -4,10 +4,10 @@ import type { CallOptions } from '../../../core/model/common.js';
 import type { CollabEvent, CreateWebhookSubscriptionInput, WebhookRequest, WebhookSubscription } from '../../../core/model/event.js';
 import { registerSecret } from '../../../core/redact.js';
 import type { WebhookService, WebhookSubscriptionService } from '../../../core/services/webhooks.js';
+import { unreadableWebhookRequest, VERIFY_REJECTS_COLLAB_ERRORS } from '../../../core/webhooks/replay-service.js';
 import { TrustedWebhookSecrets } from '../../../core/webhooks/trusted-secrets.js';
-import type { StandardWebhookVerifier } from '../../../core/webhooks/types.js';
 import { toLbEvents, toWebhookSubscription, webhookSecretOf } from '../mappers/webhook-subscriptions.js';
-import { toCollabEvent } from '../webhook-events.js';
+import { liveblocksEventOf } from '../webhook-events.js';
 import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 
 /**
@@ -18,9 +18,6 @@ import { LIVEBLOCKS_TOKENS, type LiveblocksContext } from './context.js';
 @injectable()
 export class LiveblocksWebhookKeys {
   readonly #trusted: TrustedWebhookSecrets;
-  /** The last standard verifier seen and its normalising wrapper, so `verify` allocates nothing per request. */
-  #wrapped: { standard: StandardWebhookVerifier; verify: (request: WebhookRequest) => CollabEvent } | undefined;
-
   constructor(@inject(LIVEBLOCKS_TOKENS.Context) ctx: LiveblocksContext) {
     const { webhookSecret, webhookSecrets } = ctx.config;
     this.#trusted = new TrustedWebhookSecrets('liveblocks', [webhookSecret, ...(webhookSecrets ?? [])]);
@@ -33,10 +30,8 @@ export class LiveblocksWebhookKeys {
 
   /** The verifier of the trusted secrets, or `undefined` while there is none. */
   get verifier(): ((request: WebhookRequest) => CollabEvent) | undefined {
-    const standard = this.#trusted.verifier;
-    if (standard === undefined) return undefined;
-    if (this.#wrapped?.standard !== standard) this.#wrapped = { standard, verify: (request) => toCollabEvent(standard(request)) };
-    return this.#wrapped.verify;
+    // Verifies and normalises in one pass; built once per set of secrets, never per request.
+    return this.#trusted.verifierWith(liveblocksEventOf);
   }
 }
 
@@ -96,6 +91,9 @@ export class LiveblocksWebhookSubscriptions implements WebhookSubscriptionServic
  */
 @injectable()
 export class LiveblocksWebhookService implements WebhookService {
+  /** `verify` settles with CollabErrors only, so core's wrapper adds no promise layer (see the symbol). */
+  readonly [VERIFY_REJECTS_COLLAB_ERRORS] = true;
+
   constructor(
     @inject(LIVEBLOCKS_TOKENS.Context) private readonly ctx: LiveblocksContext,
     @inject(LIVEBLOCKS_TOKENS.WebhookKeys) private readonly keys: LiveblocksWebhookKeys,
@@ -110,14 +108,20 @@ export class LiveblocksWebhookService implements WebhookService {
    * @throws WebhookVerificationError when a header is missing, the timestamp is stale, the signature
    * does not match, or no secret is known yet.
    */
-  async verify(request: WebhookRequest): Promise<CollabEvent> {
-    const verifier = this.keys.verifier;
-    if (verifier === undefined) {
-      throw new WebhookVerificationError('No Liveblocks webhook secret is known: configure webhookSecret or webhookSecrets (whsec_...)', {
-        provider: this.ctx.provider,
-        operation: 'webhooks.verify',
-      });
+  verify(request: WebhookRequest): Promise<CollabEvent> {
+    // Not `async`: verification is synchronous, so the event is settled in one promise (a sync
+    // throw still becomes a rejection, as callers of a Promise-returning method expect).
+    try {
+      const verifier = this.keys.verifier;
+      if (verifier === undefined) {
+        throw new WebhookVerificationError('No Liveblocks webhook secret is known: configure webhookSecret or webhookSecrets (whsec_...)', {
+          provider: this.ctx.provider,
+          operation: 'webhooks.verify',
+        });
+      }
+      return Promise.resolve(verifier(request));
+    } catch (err) {
+      return Promise.reject(unreadableWebhookRequest(err, this.ctx.provider));
     }
-    return verifier(request);
   }
 }
