@@ -22,6 +22,7 @@ export { PartialBatchError, type BatchItemFailure, mapVeltError } from './errors
 export { VeltClient, VELT_MAX_IDS_PER_FILTER, VELT_DEFAULT_BASE_URL, type VeltClientOptions, type VeltCallOptions, type VeltPage } from './client.js';
 export type { VeltBulk, BulkThreadInput, BulkCommentInput, BulkCreatedThread, BulkWriteOptions } from './services/bulk.js';
 export { normaliseBasicWebhook, normaliseAdvancedWebhook, ADVANCED_EVENT_TYPES, BASIC_ACTION_TYPES } from './webhook-events.js';
+export * from './self-hosting/public.js';
 
 /** Creates a collab on Velt: `await velt({ apiKey, authToken, organizationId })`. */
 export function velt(config: Omit<VeltConfig, 'provider'>, options?: CreateCollabOptions): Promise<Collab> {
