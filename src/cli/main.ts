@@ -9,6 +9,7 @@ import { capabilitiesJson, renderCapabilityTable, shippedCapabilityEntries } fro
 import { runDemo } from './demo.js';
 import { errorJson, errorLine, likelyCause, printableUrl, recordingFetches } from './diagnose.js';
 import { Printer, wrap } from './output.js';
+import { type PortabilityContext, runPortability } from './portability.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -37,13 +38,36 @@ const USAGE: Record<Exclude<Command, 'help'>, { synopsis: string; summary: strin
     summary: 'Print the capability levels of every adapter in this version',
     detail: 'A table that fits the terminal (one block per provider when the table would not); --json prints [{ provider, label, variant, capabilities, notes }], one entry per adapter or config variant.',
   },
+  export: {
+    synopsis: 'unicollab export --out <file> [--from <env-file|json>] [--provider <id>] [--rooms a,b] [--since <date>] [--users a,b] [--json]',
+    summary: 'Export the provider\'s data to a unicollab-export/1 NDJSON file',
+    detail: 'Streams users, rooms, documents, threads (with comments and reactions) and notifications to --out (written to <file>.partial, renamed once complete), one record per line, with a trailer of counts and a SHA-256. --rooms keeps only those rooms; --since only threads and notifications active since that date; --users names whose notifications to export from a provider that cannot list its users (Liveblocks). The provider comes from --from (an env file of KEY=VALUE lines, or a JSON file) or else from the environment.',
+  },
+  import: {
+    synopsis: 'unicollab import --in <file> [--to <env-file|json>] [--provider <id>] [--checkpoint <file>] [--allow-loss] [--mode upsert|create-only] [--concurrency N] [--dry-run] [--json]',
+    summary: 'Import an export file into the provider (idempotent, resumable)',
+    detail: 'Validates the whole file, then compares it with the target\'s capabilities: when the target cannot hold something (reactions, thread metadata...), it lists each loss with counts and refuses (exit 1) unless --allow-loss is given. --checkpoint makes the import resumable after a crash, kill or Ctrl-C (run the same command again). --mode create-only leaves existing rooms, users and threads as they are (default upsert). --concurrency: writes in flight (default 8). --dry-run prints what would be written and dropped, writing nothing. Ctrl-C stops after the writes in flight (exit 130).',
+  },
+  migrate: {
+    synopsis: 'unicollab migrate --from <env-file|json> --to <env-file|json> [--checkpoint <file>] [--concurrency N] [--allow-loss] [--dry-run] [--mode upsert|create-only] [--rooms a,b] [--since <date>] [--users a,b] [--no-verify] [--json]',
+    summary: 'Copy everything from one provider to another, then verify',
+    detail: 'Export piped into import, with the import\'s guarantees: losses listed with counts and refused without --allow-loss (exit 1), no duplicates on a re-run, resumable with --checkpoint (the export is staged in <checkpoint>.ndjson). Each side is configured by its own file: an env file (COLLAB_PROVIDER=..., the provider\'s variables) or a JSON file of the same variables. Afterwards the source and target are compared (skip with --no-verify): exit 1 on any unexplained difference.',
+  },
+  verify: {
+    synopsis: 'unicollab verify --from <env-file|json> --to <env-file|json> [--rooms a,b] [--checkpoint <file>] [--json]',
+    summary: 'Compare a source and a target after a migration',
+    detail: 'Counts per kind and per room, and compares content (comment bodies as text, resolved flags, reaction sets, metadata, documents), taking into account what the target cannot hold. --checkpoint reads the thread id map of a migration into a target that assigns its own ids. Exit code 1 on any unexplained difference.',
+  },
 };
+
 
 function helpText(width: number, topic?: Exclude<Command, 'help'>): string {
   if (topic) {
     const usage = USAGE[topic];
-    const lines = [`Usage: ${usage.synopsis}`, '', ...wrap(usage.summary, width), '', ...wrap(usage.detail, width)];
-    if (topic !== 'capabilities') {
+    const lines = [...wrap(`Usage: ${usage.synopsis}`, width, 7), '', ...wrap(usage.summary, width), '', ...wrap(usage.detail, width)];
+    if (topic === 'migrate' || topic === 'verify') {
+      lines.push('', ...wrap('Each side\'s file (--from, --to) takes the variables the environment takes, e.g. COLLAB_PROVIDER=memory and UNICOLLAB_MEMORY_PERSIST_PATH=./data.json:', width), ...envHelp(width));
+    } else if (topic !== 'capabilities') {
       lines.push('', ...wrap(`--provider <id> overrides COLLAB_PROVIDER (${PROVIDER_IDS.join(', ')}). The rest of the configuration comes from the environment:`, width), ...envHelp(width));
     }
     return lines.join('\n');
@@ -60,7 +84,7 @@ function helpText(width: number, topic?: Exclude<Command, 'help'>): string {
     '',
     'Options:',
     ...wrap(`  --provider <id>  Override COLLAB_PROVIDER (${PROVIDER_IDS.join(', ')})`, width, 19),
-    ...wrap('  --json           Machine-readable output, errors included (doctor, capabilities)', width, 19),
+    ...wrap('  --json           Machine-readable output, errors included (doctor, capabilities; NDJSON events for export, import, migrate, verify)', width, 19),
     '  -h, --help       Show this help',
     '  -v, --version    Print the version',
     '',
@@ -173,9 +197,14 @@ async function doctor(flag: string | undefined, env: Env, json: boolean, print: 
   return report.reachable === false ? 1 : 0;
 }
 
-async function run(request: Extract<CliRequest, { kind: 'run' }>, print: Printer): Promise<number> {
+async function run(request: Extract<CliRequest, { kind: 'run' }>, print: Printer, ctx: Omit<PortabilityContext, 'print' | 'env'>): Promise<number> {
   const env: Env = process.env;
   switch (request.command) {
+    case 'export':
+    case 'import':
+    case 'migrate':
+    case 'verify':
+      return runPortability({ ...request, command: request.command }, { ...ctx, print, env });
     case 'demo':
       return runDemo(loadConfigFromEnv(request.provider ? { ...env, COLLAB_PROVIDER: request.provider } : env), print);
     case 'doctor':
@@ -195,13 +224,19 @@ function wantsJson(argv: readonly string[]): boolean {
   return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
 }
 
+/** Options of `main` for embedders and tests. */
+export interface MainOptions {
+  /** Aborts a running export, import or migration as Ctrl-C does (exit 130, checkpoint kept). */
+  signal?: AbortSignal;
+}
+
 /**
  * Runs the CLI with `argv` (without `node` and the script); returns the exit code: 0 done, 1 failed
- * (bad config, unreachable provider, failed demo step), 2 misused. Output goes to `out`; misuse and
+ * (bad config, unreachable provider, failed demo step, refused lossy import, unexplained difference), 2 misused, 130 interrupted (Ctrl-C during export, import or migrate). Output goes to `out`; misuse and
  * failures go to `err` as one line each, except with `--json`, where everything, errors included, is
  * one JSON document on `out` (with the error's `code`).
  */
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, options: MainOptions = {}): Promise<number> {
   const print = new Printer(out);
   const json = wantsJson(argv);
   try {
@@ -214,7 +249,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       print.line(version());
       return 0;
     }
-    return await run(request, print);
+    return await run(request, print, { out, err, argv, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
     const usage = error instanceof UsageError;
     const hint = usage ? error.hint : likelyCause(error, { provider: CollabError.is(error) ? (error.provider ?? '') : '', env: process.env });

@@ -49,6 +49,13 @@ export interface ExportOptions {
   onProgress?: (event: PortabilityProgress) => void;
   /** Page size of the listings (default 100). */
   pageSize?: number;
+  /**
+   * Users whose notifications to export, for a source that lists notifications per user but cannot list
+   * its users (Liveblocks has no user store): without it such a source exports no notifications. Where
+   * the source can read a user (`users.get`), their user records are exported too. Ignored when the
+   * source lists its users.
+   */
+  users?: readonly string[];
 }
 
 const OPERATION = 'portability.export';
@@ -198,6 +205,7 @@ async function* pages<T>(list: (cursor: string | undefined) => Promise<{ items: 
  *
  * It walks the paged APIs one page at a time and never holds more than one room's current page of
  * threads. Users are listed twice (for their records, then for their notifications) rather than kept.
+ * A source that cannot list its users exports notifications only for the `users` named.
  * Deleted comments are not exported; a thread whose comments are all deleted is skipped.
  *
  * @param collab - The source.
@@ -230,9 +238,19 @@ export async function* exportData(collab: Collab, options: ExportOptions = {}): 
     return record;
   };
 
-  const listUsers = () => pages((cursor) => collab.users.list({ limit: pageSize, ...(cursor ? { cursor } : {}) }, call), signal);
+  const named = caps['users.list'] === 'no' && options.users ? [...new Set(options.users)] : undefined;
+  const listUsers = async function* (): AsyncGenerator<{ id: string }> {
+    if (named) for (const id of named) yield { id };
+    else yield* pages((cursor) => collab.users.list({ limit: pageSize, ...(cursor ? { cursor } : {}) }, call), signal);
+  };
   if (caps['users.list'] !== 'no') {
-    for await (const user of listUsers()) yield emit(userRecord(user));
+    for await (const user of pages((cursor) => collab.users.list({ limit: pageSize, ...(cursor ? { cursor } : {}) }, call), signal)) yield emit(userRecord(user));
+  } else if (named && caps['users.get'] !== 'no') {
+    for (const id of named) {
+      checkAbort(signal);
+      const user = await optional(() => collab.users.get(id, call));
+      if (user) yield emit(userRecord(user));
+    }
   }
 
   const rooms: AsyncIterable<Room> = roomFilter
@@ -257,7 +275,7 @@ export async function* exportData(collab: Collab, options: ExportOptions = {}): 
     }
   }
 
-  if (caps['users.list'] !== 'no' && caps['notifications.list'] !== 'no') {
+  if ((caps['users.list'] !== 'no' || named) && caps['notifications.list'] !== 'no') {
     for await (const user of listUsers()) {
       for await (const n of pages((cursor) => collab.notifications.list(user.id, { limit: pageSize, ...(cursor ? { cursor } : {}) }, call), signal)) {
         if (since && n.notifiedAt.getTime() < since.getTime()) continue;

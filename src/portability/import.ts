@@ -5,7 +5,7 @@
  * @module
  */
 import type { Collab } from '../core/container.js';
-import { AbortedError, ConfigError } from '../core/errors.js';
+import { AbortedError, CollabError, ConfigError } from '../core/errors.js';
 import { type CheckpointState, CheckpointWriter, loadCheckpoint, newCheckpoint } from './checkpoint.js';
 import type { PortabilityProgress } from './export.js';
 import { emptyCounts } from './format.js';
@@ -168,6 +168,29 @@ export async function importData(collab: Collab, source: ImportSource, options: 
       if (writer) await writer.request();
     },
   };
+  if (scan.header.source.capabilities['users.list'] === 'no' && scan.counts.user === 0 && collab.capabilities['users.upsert'] !== 'no') {
+    const authors = new Map<string, Promise<void>>();
+    const ensure = async (id: string): Promise<void> => {
+      if (collab.capabilities['users.get'] !== 'no') {
+        try {
+          await collab.users.get(id);
+          return;
+        } catch (err) {
+          if (!(CollabError.is(err) && err.code === 'not_found')) throw err;
+        }
+      }
+      await collab.users.upsert({ id });
+    };
+    ctx.ensureAuthor = (id) => {
+      let done = authors.get(id);
+      if (!done) {
+        done = ensure(id);
+        authors.set(id, done);
+        done.catch(() => authors.delete(id));
+      }
+      return done;
+    };
+  }
 
   const markDone = (index: number): void => {
     if (index === state.watermark + 1) {

@@ -178,5 +178,5 @@ export async function computeLosses(records: AsyncIterable<{ kind: string }> | I
 
 /** One line per loss item, for messages and CLI output: `12 reactions (user and emoji): the target cannot add reactions [reactions.add]`. */
 export function describeLosses(report: LossReport): string[] {
-  return report.items.map((i) => `${i.count} ${i.feature} (${i.unit}${i.count === 1 ? '' : 's'})${i.blocking ? '' : ' [not blocking]'}: ${i.reason}${i.capability ? ` [${report.target} ${i.capability}]` : ''}`);
+  return report.items.map((i) => `${i.count} ${i.feature} (${i.count === 1 ? i.unit : i.unit.replace(/^([a-z]+)/i, '$1s')})${i.blocking ? '' : ' [not blocking]'}: ${i.reason}${i.capability ? ` [${report.target} ${i.capability}]` : ''}`);
 }

@@ -17,6 +17,8 @@ export interface MigrateOptions extends ImportOptions {
   rooms?: ExportOptions['rooms'];
   /** Only activity since this date (see `ExportOptions.since`). */
   since?: ExportOptions['since'];
+  /** Users whose notifications to export from a source that cannot list users (see `ExportOptions.users`). */
+  users?: ExportOptions['users'];
   /**
    * An NDJSON file the export is written to first, then imported from. Defaults to `<checkpoint>.ndjson`
    * when a checkpoint is given: a resumed migration must import the same records in the same order, so it
@@ -60,8 +62,8 @@ async function completeExport(path: string): Promise<boolean> {
  * @param options - Import options, export filters, staging file, verification.
  */
 export async function migrate(from: Collab, to: Collab, options: MigrateOptions = {}): Promise<MigrateReport> {
-  const { rooms, since, staging: stagingOption, verify: wantVerify, ...importOptions } = options;
-  const exportOptions: ExportOptions = { ...(rooms ? { rooms } : {}), ...(since !== undefined ? { since } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const { rooms, since, users, staging: stagingOption, verify: wantVerify, ...importOptions } = options;
+  const exportOptions: ExportOptions = { ...(rooms ? { rooms } : {}), ...(since !== undefined ? { since } : {}), ...(users ? { users } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   const staging = stagingOption ?? (options.checkpoint ? `${options.checkpoint}.ndjson` : undefined);
   let source: ImportSource;
   if (staging) {

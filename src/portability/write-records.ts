@@ -82,6 +82,13 @@ export interface WriteContext {
   targetAssignsThreadIds: boolean;
   /** Persists a new thread id mapping (the checkpoint), before the thread's comments are written. */
   saveMapping(): Promise<void>;
+  /**
+   * Makes sure a comment author exists in the target before a comment of theirs is written. Set when
+   * the source had no user store (so its export holds no user records, only author ids) and the target
+   * has one that comments may need (Kabelwerk refuses a message by an unknown user): a bare user (id only)
+   * is created for each author the target does not know.
+   */
+  ensureAuthor?: (id: string) => Promise<void>;
 }
 
 /** The key of a source thread in the id map. */
@@ -207,6 +214,7 @@ export async function writeThread(ctx: WriteContext, record: ThreadRecord, recon
   // in-flight window of a crashed run, before the map was saved) by the thread's first comment.
   if (mapped !== undefined) thread = await getThread(ctx, record.roomId, mapped);
   else if (reconcile && ctx.targetAssignsThreadIds) thread = await findImportedThread(ctx, record);
+  if (ctx.ensureAuthor) for (const c of record.comments) await ctx.ensureAuthor(c.authorId);
   if (!thread) {
     const input = { roomId: record.roomId, comment: { authorId: first.authorId, body: first.body, ...(nonEmpty(first.metadata) ? { metadata: first.metadata } : {}) }, ...(metadata ? { metadata } : {}) };
     try {
