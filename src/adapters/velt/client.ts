@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { CollabError, ProviderResponseError } from '../../core/errors.js';
-import { createHttpClient, httpOptionsFromConfig } from '../../core/http/index.js';
+import { compileSchema, createHttpClient, httpOptionsFromConfig, INVALID } from '../../core/http/index.js';
 import type { HttpClient } from '../../core/http/index.js';
 import type { CollabLogger } from '../../core/logger.js';
 import { redact, registerSecret } from '../../core/redact.js';
@@ -94,6 +94,15 @@ export function chunk<T>(ids: readonly T[], size = VELT_MAX_IDS_PER_FILTER): T[]
   return out;
 }
 
+/** The `{ result }` envelope of each payload schema, built on first use (the payload schemas are constants). */
+const envelopes = new WeakMap<z.ZodType, ReturnType<typeof resultSchema>>();
+
+function envelopeOf(schema: z.ZodType): ReturnType<typeof resultSchema> {
+  let envelope = envelopes.get(schema);
+  if (envelope === undefined) envelopes.set(schema, (envelope = resultSchema(schema)));
+  return envelope;
+}
+
 /**
  * One Velt REST client per adapter instance. Secrets given here are registered for redaction, so they
  * never reach an error message, `cause`, `raw` field or log line.
@@ -147,7 +156,11 @@ export class VeltClient {
         })
       );
     }
-    const parsed = resultSchema(schema).safeParse(body);
+    // The envelope of each payload schema is built once, and checked by its compiled check; zod's own
+    // parse runs only for a body it rejects, to name the bad field.
+    const envelopeSchema = envelopeOf(schema);
+    const checked = compileSchema(envelopeSchema)(body);
+    const parsed = checked !== INVALID ? { success: true as const, data: checked as z.output<typeof envelopeSchema> } : envelopeSchema.safeParse(body);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       const where = first && first.path.length > 0 ? first.path.map(String).join('.') : '(root)';

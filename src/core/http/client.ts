@@ -4,7 +4,8 @@ import { fullJitterBackoffMs } from '../backoff.js';
 import { AbortedError, CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
 import type { HttpLogEntry } from '../logger.js';
 import { containsSecret, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
-import { DeadlineTimer } from './deadline-timer.js';
+import { DeadlineTimer, type DeadlineEntry } from './deadline-timer.js';
+import { compileSchema, INVALID } from './fast-schema.js';
 import { defaultMapError } from './map-error.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest } from './types.js';
@@ -37,11 +38,39 @@ interface AttemptFailure {
   outcomeUnknown?: boolean;
 }
 
-/** Where one attempt's body reader is, so a timeout can cancel it (and with it the connection). */
-interface BodyState {
+/**
+ * One attempt's timer entry (it is its own `DeadlineEntry`: `fire` is its timeout) and where its body
+ * reader is, so a timeout can cancel it (and with it the connection). One allocation per attempt
+ * instead of a closure, an entry and a state object.
+ */
+class AttemptState implements DeadlineEntry {
+  /** Set by `fire`: the attempt ran out of time. */
+  timedOut = false;
   reader?: ReadableStreamDefaultReader<Uint8Array>;
   /** Set when the attempt timed out before its response arrived: the response is cancelled on arrival. */
   abandoned?: unknown;
+  /** Rejects the attempt's race (the path without a signal). */
+  rejectOnTimeout?: (reason: unknown) => void;
+
+  constructor(
+    readonly at: number,
+    private readonly controller: AbortController | undefined,
+  ) {}
+
+  fire(): void {
+    this.timedOut = true;
+    const reason = new DOMException('The attempt timed out', 'TimeoutError');
+    if (this.controller) {
+      this.controller.abort(reason);
+      return;
+    }
+    this.rejectOnTimeout?.(reason);
+    // Without a signal the exchange is cancelled through its body: at once when it is being read, or
+    // as soon as the headers arrive. Cancelling the body stream closes the connection, so a timed-out
+    // download stops instead of running on in the background.
+    this.abandoned = reason;
+    this.reader?.cancel(reason).catch(ignore);
+  }
 }
 
 /** A body over `maxResponseBytes`, declared (`Content-Length`) or counted while reading. */
@@ -191,25 +220,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // timeouts close it).
     const controller = callerSignal ? new AbortController() : undefined;
     const hitsDeadline = remaining < timeoutMs;
-    const body: BodyState = {};
-    let timedOut = false;
-    let rejectOnTimeout: ((reason: unknown) => void) | undefined;
-    const timer = deadlines.add(t0 + (hitsDeadline ? remaining : timeoutMs), () => {
-      timedOut = true;
-      const reason = new DOMException('The attempt timed out', 'TimeoutError');
-      if (controller) {
-        controller.abort(reason);
-        return;
-      }
-      rejectOnTimeout?.(reason);
-      // Without a signal the exchange is cancelled through its body: at once when it is being read, or
-      // as soon as the headers arrive. Cancelling the body stream closes the connection, so a timed-out
-      // download stops instead of running on in the background.
-      body.abandoned = reason;
-      body.reader?.cancel(reason).catch(ignore);
-    });
-    const onCallerAbort = () => controller?.abort(callerSignal?.reason);
-    if (controller) callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    // One object per attempt is its deadline entry, its timeout handler and its body state.
+    const state = new AttemptState(t0 + (hitsDeadline ? remaining : timeoutMs), controller);
+    deadlines.addEntry(state);
+    let onCallerAbort: (() => void) | undefined;
+    if (controller) {
+      onCallerAbort = () => controller.abort(callerSignal?.reason);
+      callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    }
     init.signal = controller?.signal;
 
     let response: Response | undefined;
@@ -219,15 +237,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // is always read to the end so the keep-alive connection goes back to the pool.
       if (controller) {
         response = await send(url, init);
-        bytes = await readBody(response, body);
+        bytes = await readBody(response, state);
       } else {
         const exchange = send(url, init).then((r) => {
           response = r;
-          return readBody(r, body);
+          return readBody(r, state);
         });
         // A rejection after the timeout settled this promise is ignored here, so it is never unhandled.
         bytes = await new Promise<Uint8Array | undefined>((resolve, reject) => {
-          rejectOnTimeout = reject;
+          state.rejectOnTimeout = reject;
           exchange.then(resolve, reject);
         });
       }
@@ -236,6 +254,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, 'aborted');
         throw AbortedError.from(callerSignal, { provider, operation: req.operation });
       }
+      const timedOut = state.timedOut;
       const failure = new Failure(
         err instanceof ResponseTooLarge && !timedOut
           ? { error: tooLargeError(req, response as Response, err), retryable: false }
@@ -248,8 +267,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, failure.failure.error.code);
       return failure;
     } finally {
-      deadlines.remove(timer);
-      if (controller) callerSignal?.removeEventListener('abort', onCallerAbort);
+      deadlines.remove(state);
+      if (onCallerAbort) callerSignal?.removeEventListener('abort', onCallerAbort);
     }
     // Parsing stays outside the try above: a throwing schema transform or mapError hook is a bug to
     // surface, not a network error to retry.
@@ -270,7 +289,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
    * Reads a body to the end, refusing one over `maxResponseBytes` (declared or counted) before it is
    * buffered; `undefined` when there is none. The reader is left in `state` so a timeout can cancel it.
    */
-  async function readBody(response: Response, state: BodyState): Promise<Uint8Array | undefined> {
+  async function readBody(response: Response, state: AttemptState): Promise<Uint8Array | undefined> {
     const stream = response.body;
     if (state.abandoned !== undefined) {
       stream?.cancel(state.abandoned).catch(ignore);
@@ -401,7 +420,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   function checkSchema(req: HttpRequest<z.ZodType | undefined>, response: Response, data: unknown): unknown {
-    const result = (req.schema as z.ZodType).safeParse(data);
+    // The compiled check answers the common case (a valid body) without zod's per-node allocations;
+    // zod itself runs only on a rejection, to build the error that names the field.
+    const schema = req.schema as z.ZodType;
+    const fast = compileSchema(schema)(data);
+    if (fast !== INVALID) return fast;
+    const result = schema.safeParse(data);
     if (result.success) return result.data;
     const issues = result.error.issues;
     const first = issues[0];

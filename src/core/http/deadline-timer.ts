@@ -2,8 +2,8 @@
 export interface DeadlineEntry {
   /** When it is due, in `performance.now()` milliseconds. */
   readonly at: number;
-  /** Called once when it is due (unless removed first). */
-  readonly fire: () => void;
+  /** Called once, as a method of the entry, when it is due (unless removed first). */
+  fire(): void;
 }
 
 /**
@@ -20,9 +20,13 @@ export class DeadlineTimer {
 
   /** Registers `fire` to run at `at` (a `performance.now()` time). */
   add(at: number, fire: () => void): DeadlineEntry {
-    const entry: DeadlineEntry = { at, fire };
+    return this.addEntry({ at, fire });
+  }
+
+  /** Registers an entry of the caller's own (an object that is its own deadline saves an allocation). */
+  addEntry<E extends DeadlineEntry>(entry: E): E {
     this.pending.add(entry);
-    if (at < this.armedAt) this.arm(at);
+    if (entry.at < this.armedAt) this.arm(entry.at);
     return entry;
   }
 
