@@ -27,6 +27,7 @@
  *   BENCH_PORTABILITY_N=100000 BENCH_PORTABILITY_VELT=0 node bench/portability.mjs   # the 100k figure
  *   BENCH_PORTABILITY_MEMORY=0 BENCH_PORTABILITY_NODE_FLAGS=--max-old-space-size=96 node bench/portability.mjs
  *     # Velt only, each run in a capped heap (a run that held the dataset would die)
+ *   BENCH_PORTABILITY_VELT_BULK=0 node bench/portability.mjs   # into Velt without its bulk writes (the "before" figure)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +41,7 @@ import { distDirOrExit, emitResults, envNumber, fmtOps, fmtX, iqr, machineLine, 
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
 const distDir = distDirOrExit(here);
 const { createCollab, migrate } = await import(pathToFileURL(join(distDir, 'index.js')).href);
+const { THREAD_BULK_WRITES } = await import(pathToFileURL(join(distDir, 'portability', 'index.js')).href);
 
 const N = envNumber('BENCH_PORTABILITY_N', 10_000);
 const PER_THREAD = 20;
@@ -49,6 +51,8 @@ const ROUNDS = envNumber('BENCH_PORTABILITY_ROUNDS', 3);
 const VELT_ROUNDS = envNumber('BENCH_PORTABILITY_VELT_ROUNDS', 1);
 const WITH_VELT = process.env.BENCH_PORTABILITY_VELT !== '0';
 const WITH_MEMORY = process.env.BENCH_PORTABILITY_MEMORY !== '0';
+/** `0`: migrate into Velt without its bulk writes (one entity per request, as before they were used), for a before/after figure. */
+const VELT_BULK = process.env.BENCH_PORTABILITY_VELT_BULK !== '0';
 /** Node flags of the run processes, e.g. "--max-old-space-size=128" to show the run fits a capped heap. */
 const NODE_FLAGS = (process.env.BENCH_PORTABILITY_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const MB = 1024 * 1024;
@@ -151,13 +155,39 @@ async function childRun(spec) {
   const { source, comments } = await seedSource();
   const target = spec.target === 'memory'
     ? await createCollab({ provider: 'memory' })
-    : await createCollab({ provider: 'velt', apiKey: 'velt_bench_api_key_77aa', authToken: 'velt_bench_auth_token_88bb', organizationId: spec.org, baseUrl: spec.url, createMissing: true, retries: 0 });
+    : await veltTarget(spec);
   const s = await sampled(() => (spec.name === 'migrate' ? library : naive)(source, target));
+  s.requests = requests;
   await target.close();
   await source.close();
   rmSync(work, { recursive: true, force: true });
   if (s.written !== comments) throw new Error(`${spec.name}: wrote ${s.written} comments, expected ${comments}`);
   console.log(RUN_PREFIX + JSON.stringify(s));
+}
+
+/** HTTP requests made by the run (counted at `fetch`: the adapters' HTTP layer calls it). */
+let requests = 0;
+const realFetch = globalThis.fetch;
+globalThis.fetch = (...args) => {
+  requests++;
+  return realFetch(...args);
+};
+
+/**
+ * The Velt target. The importer uses Velt's bulk writes (a thread with all its comments per request)
+ * when the thread service offers them under THREAD_BULK_WRITES; where this build's Velt thread service
+ * does not expose them yet, they are exposed here from `veltBulkOf` (BENCH_PORTABILITY_VELT_BULK=0: not).
+ */
+async function veltTarget(spec) {
+  const collab = await createCollab({ provider: 'velt', apiKey: 'velt_bench_api_key_77aa', authToken: 'velt_bench_auth_token_88bb', organizationId: spec.org, baseUrl: spec.url, createMissing: true, retries: 0 });
+  if (!VELT_BULK) {
+    if (!collab.threads[THREAD_BULK_WRITES]) return collab;
+    return { ...collab, threads: new Proxy(collab.threads, { get: (t, p) => (p === THREAD_BULK_WRITES ? undefined : typeof t[p] === 'function' ? t[p].bind(t) : t[p]) }) };
+  }
+  if (collab.threads[THREAD_BULK_WRITES]) return collab;
+  const { veltBulkOf } = await import(pathToFileURL(join(distDir, 'adapters', 'velt', 'index.js')).href);
+  const bulk = veltBulkOf(collab);
+  return { ...collab, threads: new Proxy(collab.threads, { get: (t, p) => (p === THREAD_BULK_WRITES ? bulk : typeof t[p] === 'function' ? t[p].bind(t) : t[p]) }) };
 }
 
 /** Runs one contender in a fresh Node process (so every run starts from the same heap: RSS never shrinks back). */
@@ -181,7 +211,7 @@ async function pair(label, rounds, spec) {
     for (const name of rotation(Object.keys(samples), r)) {
       const s = await spawnRun({ ...spec, name, org: `org-${name}-${r}` });
       samples[name][r] = s;
-      console.log(`  ${label} round ${r + 1}/${rounds} ${name.padEnd(7)} ${s.seconds.toFixed(2)} s  ${fmtOps(s.rate)}  peak RSS +${s.growthMb.toFixed(1)} MB (from ${s.startMb.toFixed(0)} MB), heap retained after GC +${s.retainedMb.toFixed(1)} MB`);
+      console.log(`  ${label} round ${r + 1}/${rounds} ${name.padEnd(7)} ${s.seconds.toFixed(2)} s  ${fmtOps(s.rate)}  ${s.requests} HTTP requests  peak RSS +${s.growthMb.toFixed(1)} MB (from ${s.startMb.toFixed(0)} MB), heap retained after GC +${s.retainedMb.toFixed(1)} MB`);
     }
   }
   return samples;
@@ -194,6 +224,8 @@ function report(row, label, samples) {
   // Informative: the naive loop is the floor of what the API costs; migrate adds the loss scan, the
   // staged export file, validation of every line and the checkpoint, and gains concurrency.
   row(`${label}: records/s (comments written)`, fmtOps(median(rate('migrate'))), fmtOps(median(rate('naive'))), fmtX(median(ratios)), range(iqr(ratios), 'x'));
+  const reqs = (k) => median(samples[k].map((s) => s.requests));
+  if (reqs('naive') > 0) row(`${label}: HTTP requests`, String(reqs('migrate')), String(reqs('naive')), fmtX(reqs('migrate') / reqs('naive')), '', '(informative)');
   const mig = Math.max(...growth('migrate'));
   const nai = Math.max(...growth('naive'));
   row(`${label}: peak RSS growth (sampled every 100 ms)`, `+${mig.toFixed(1)} MB`, `+${nai.toFixed(1)} MB`, '', '', '<= naive + 50 MB', mig <= nai + 50);

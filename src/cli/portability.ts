@@ -10,6 +10,7 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import { type Collab, createCollab } from '../collab.js';
 import { AbortedError, CollabError, ConfigError } from '../core/errors.js';
 import { describeLosses, exportData, type ExportLine, importData, type ImportReport, LossRefusedError, type LossReport, migrate, type MigrateReport, type RecordCounts, verify, type VerifyReport, writeNdjsonFile } from '../portability/index.js';
+import { importConstraintsOf } from '../portability/constraints.js';
 import { scanSource } from '../portability/source.js';
 import type { CliRequest, PortabilityOptions } from './args.js';
 import { errorJson, errorLine, likelyCause } from './diagnose.js';
@@ -179,7 +180,13 @@ function unlistedNotifications(o: Output, source: Collab, opts: PortabilityOptio
 
 /** `--dry-run`: the loss check and the counts, without writing. */
 async function dryRun(o: Output, command: string, target: Collab, source: Parameters<typeof scanSource>[0], allowLoss: boolean, progress: ProgressReporter): Promise<number> {
-  const scan = await scanSource(source, target.provider, target.capabilities, (record, counts) => progress.onProgress({ phase: 'scan', kind: record.kind, done: counts[record.kind] }));
+  const scan = await scanSource(
+    source,
+    target.provider,
+    target.capabilities,
+    (record, counts) => progress.onProgress({ phase: 'scan', kind: record.kind, done: counts[record.kind] }),
+    importConstraintsOf(target),
+  );
   progress.stop();
   const refused = scan.losses.lossy && !allowLoss;
   if (o.json) {

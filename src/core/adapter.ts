@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { CapabilityDeclaration } from './capabilities.js';
+import type { CommentBody } from './model/body.js';
 
 /** The version of `AdapterDefinition` this core understands. */
 export const ADAPTER_SPECIFICATION_VERSION = 1;
@@ -111,4 +112,102 @@ export interface AdapterDefinition<Config = unknown> extends AdapterConfigSpec {
  */
 export function defineAdapter<Config>(definition: AdapterDefinition<Config>): AdapterDefinition<Config> {
   return definition;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Optional import hooks. `importData` (unicollab/portability) looks for these members on a target's
+// thread service (`collab.threads[key]`); an adapter that has none is imported through the one-entity
+// API. They are additive: an adapter written before them keeps working, so the specification version
+// is unchanged. The keys are registered symbols, so two copies of unicollab agree on them.
+
+/** Key of the thread-service method returning the target's `ImportConstraints` (see `ImportConstraintsHook`). */
+export const IMPORT_CONSTRAINTS: unique symbol = Symbol.for('unicollab.import.constraints');
+
+/** Key of the thread-service member holding the target's `ThreadBulkWrites` (see `ThreadBulkWritesHook`). */
+export const THREAD_BULK_WRITES: unique symbol = Symbol.for('unicollab.import.threadBulkWrites');
+
+/** One structural rule of a target's data model, reported as a loss (one count per `unit`) when data breaks it. */
+export interface ImportConstraintRule {
+  /** A stable id, e.g. `threads.beyondFirstPerRoom`; the loss is reported under feature `constraint:<id>`. */
+  readonly id: string;
+  /** What one counted item is: `thread` (with its comments) or `comment`. */
+  readonly unit: 'thread' | 'comment';
+  /** Why, in one sentence. */
+  readonly reason: string;
+}
+
+/** What a constraint is shown of a source thread: its room, id and the authors of its comments, in order. */
+export interface ConstrainedThread {
+  readonly roomId: string;
+  readonly id: string;
+  readonly comments: ReadonlyArray<{ readonly authorId: string }>;
+}
+
+/** What a target refuses of one source thread: the whole thread, or some of its comments (by index). */
+export interface ConstraintVerdict {
+  /** The id of the rule refusing the whole thread (its comments go with it, counted under that rule). */
+  readonly thread?: string;
+  /** Comments refused, by their index in the thread, each with the id of the rule refusing it. */
+  readonly comments?: ReadonlyArray<{ readonly index: number; readonly rule: string }>;
+}
+
+/**
+ * Structural constraints of a target's data model that its capability map cannot say (e.g. "a room
+ * holds one thread", "only the room's user may comment"). An import feeds one instance every source
+ * record in order (users come first in an export), before any write, so what the target would refuse
+ * part-way is predicted, refused without `allowLoss`, and dropped whole (never half-written) with it.
+ * An instance keeps state (what it has seen): the importer asks for a fresh one per pass, and its
+ * verdicts must depend only on the records seen, in order (a resumed import replays them).
+ */
+export interface ImportConstraints {
+  /** Every rule a verdict may name. */
+  readonly rules: readonly ImportConstraintRule[];
+  /** Sees a user record of the source (id and metadata), before the threads. */
+  user?(user: { readonly id: string; readonly metadata: Readonly<Record<string, unknown>> }): void;
+  /** What the target refuses of a thread (`undefined`: nothing). A thread whose comments are all refused is not written. */
+  thread(thread: ConstrainedThread): ConstraintVerdict | undefined;
+}
+
+/** A thread service declaring its target's import constraints: `threads[IMPORT_CONSTRAINTS]()` returns a fresh instance. */
+export interface ImportConstraintsHook {
+  [IMPORT_CONSTRAINTS](): ImportConstraints;
+}
+
+/** A comment of a bulk thread write (body in the core `CommentBody` model). */
+export interface BulkCommentWrite {
+  readonly authorId: string;
+  readonly body: CommentBody;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** The original creation time, where the target can keep it. */
+  readonly createdAt?: Date;
+}
+
+/** A thread of a bulk write, with every comment in order (at least one). */
+export interface BulkThreadWrite {
+  /** The thread id the source had (the target keeps it, or refuses it with a `ValidationError` on field `id`). */
+  readonly id: string;
+  readonly comments: readonly BulkCommentWrite[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Create it already resolved. */
+  readonly resolved?: boolean;
+  readonly createdAt?: Date;
+}
+
+/**
+ * Vendor batching for imports: a thread with all its comments in one or a few requests instead of one
+ * (or two) per comment. Writes are silent (no notifications, no webhooks), as an import should be.
+ */
+export interface ThreadBulkWrites {
+  /**
+   * Creates a thread with every comment. Throws `ConflictError` when a thread with that id exists
+   * (nothing written), `ValidationError` with field `id` when the target does not take that id.
+   */
+  createThreadWithComments(roomId: string, thread: BulkThreadWrite, options?: { signal?: AbortSignal }): Promise<{ threadId: string; commentIds: string[] }>;
+  /** Appends comments, in order, to an existing thread; returns their new ids in the same order. */
+  appendComments(roomId: string, threadId: string, comments: readonly BulkCommentWrite[], options?: { signal?: AbortSignal }): Promise<string[]>;
+}
+
+/** A thread service offering bulk writes under `THREAD_BULK_WRITES`. */
+export interface ThreadBulkWritesHook {
+  readonly [THREAD_BULK_WRITES]: ThreadBulkWrites;
 }

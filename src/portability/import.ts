@@ -8,11 +8,12 @@ import type { Collab } from '../core/container.js';
 import { AbortedError, CollabError, ConfigError } from '../core/errors.js';
 import { type CheckpointState, CheckpointWriter, loadCheckpoint, newCheckpoint } from './checkpoint.js';
 import type { PortabilityProgress } from './export.js';
+import { ConstraintPass, importConstraintsOf, reactionsIn, threadBulkWritesOf } from './constraints.js';
 import { emptyCounts } from './format.js';
 import { describeLosses, type LossReport } from './loss.js';
-import type { ExportRecord, RecordKind } from './schemas.js';
+import type { CommentRecord, ExportRecord, RecordKind } from './schemas.js';
 import { type ImportSource, openSource, type ScanResult, scanSource } from './source.js';
-import { emptyTally, type ImportMode, type ImportTally, type ItemTally, type KindTally, type Outcome, type WriteContext, writeDocument, writeNotification, writeRoom, writeThread, writeUser } from './write-records.js';
+import { emptyTally, type ImportMode, type ImportTally, type ItemTally, type KindTally, type Outcome, RoomThreadIndex, type WriteContext, writeDocument, writeNotification, writeRoom, writeThread, writeUser } from './write-records.js';
 
 /** Options of `importData`. */
 export interface ImportOptions {
@@ -126,11 +127,18 @@ export async function importData(collab: Collab, source: ImportSource, options: 
   const { signal, onProgress } = options;
   if (signal?.aborted) throw AbortedError.from(signal, { operation: OPERATION });
 
-  // Pass 1: validate, count, find the losses.
-  const scan = await scanSource(source, collab.provider, collab.capabilities, (record, counts) => {
-    onProgress?.({ phase: 'scan', kind: record.kind, done: counts[record.kind] });
-    if (signal?.aborted) throw AbortedError.from(signal, { operation: OPERATION });
-  });
+  // Pass 1: validate, count, find the losses (the target's structural constraints included).
+  const constraints = importConstraintsOf(collab);
+  const scan = await scanSource(
+    source,
+    collab.provider,
+    collab.capabilities,
+    (record, counts) => {
+      onProgress?.({ phase: 'scan', kind: record.kind, done: counts[record.kind] });
+      if (signal?.aborted) throw AbortedError.from(signal, { operation: OPERATION });
+    },
+    constraints,
+  );
   options.onLosses?.(scan.losses);
   if (scan.losses.lossy && !options.allowLoss) throw new LossRefusedError(scan.losses);
 
@@ -167,7 +175,12 @@ export async function importData(collab: Collab, source: ImportSource, options: 
     saveMapping: async () => {
       if (writer) await writer.request();
     },
+    roomThreads: new RoomThreadIndex(collab),
   };
+  const bulk = threadBulkWritesOf(collab);
+  if (bulk) ctx.bulk = bulk;
+  // The same verdicts as the scan's: fed every record in order, including those a resumed run skips.
+  const pass = new ConstraintPass(constraints);
   if (scan.header.source.capabilities['users.list'] === 'no' && scan.counts.user === 0 && collab.capabilities['users.upsert'] !== 'no') {
     const authors = new Map<string, Promise<void>>();
     const ensure = async (id: string): Promise<void> => {
@@ -224,12 +237,17 @@ export async function importData(collab: Collab, source: ImportSource, options: 
     }
   };
 
-  const run = (record: ExportRecord, index: number): Promise<void> => {
-    const task: Promise<void> = write(record, index).then(
+  const run = (record: ExportRecord | undefined, kind: RecordKind, index: number, dropped: readonly CommentRecord[]): Promise<void> => {
+    if (dropped.length > 0) {
+      tally.comments.dropped += dropped.length;
+      tally.reactions.dropped += reactionsIn(dropped);
+    }
+    const written: Promise<Outcome> = record ? write(record, index) : Promise.resolve('dropped');
+    const task: Promise<void> = written.then(
       (outcome) => {
-        tally.records[record.kind][outcome]++;
-        done[record.kind]++;
-        onProgress?.({ phase: 'import', kind: record.kind, done: done[record.kind], total: scan.counts[record.kind] });
+        tally.records[kind][outcome]++;
+        done[kind]++;
+        onProgress?.({ phase: 'import', kind, done: done[kind], total: scan.counts[kind] });
         markDone(index);
       },
       (err: unknown) => {
@@ -247,6 +265,8 @@ export async function importData(collab: Collab, source: ImportSource, options: 
   for await (const line of openSource(source)) {
     if (line.kind === 'header' || line.kind === 'trailer') continue;
     index++;
+    const constrained = pass.active ? pass.apply(line) : undefined;
+    if (line.kind === 'room' || line.kind === 'thread') ctx.roomThreads?.enter(line.kind === 'room' ? line.id : line.roomId);
     if (index <= state.watermark || completed.has(index)) {
       tally.records[line.kind].resumed++;
       done[line.kind]++;
@@ -263,7 +283,7 @@ export async function importData(collab: Collab, source: ImportSource, options: 
       state.reservedUpTo = index + lease;
       await writer.flush();
     }
-    const task = run(line, index);
+    const task = constrained ? run(constrained.record, line.kind, index, constrained.droppedComments) : run(line, line.kind, index, []);
     if (line.kind === 'user') userTasks.add(task);
     if (line.kind === 'room') {
       roomTasks.set(line.id, task);

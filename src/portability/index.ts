@@ -14,3 +14,6 @@ export type { ImportSource } from './source.js';
 export type { ImportMode, KindTally, ItemTally } from './write-records.js';
 export { migrate, type MigrateOptions, type MigrateReport } from './migrate.js';
 export { verify, type VerifyOptions, type VerifyReport, type VerifyKind, type VerifyDifference, type KindComparison, type RoomComparison } from './verify.js';
+export { importConstraintsOf, threadBulkWritesOf, type ConstraintsFactory } from './constraints.js';
+export { IMPORT_CONSTRAINTS, THREAD_BULK_WRITES } from '../core/adapter.js';
+export type { ImportConstraints, ImportConstraintRule, ImportConstraintsHook, ConstrainedThread, ConstraintVerdict, ThreadBulkWrites, ThreadBulkWritesHook, BulkThreadWrite, BulkCommentWrite } from '../core/adapter.js';

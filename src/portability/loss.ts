@@ -6,6 +6,8 @@
  */
 import type { CapabilityKey, CapabilityMap } from '../core/capabilities.js';
 import { TriggerNotificationInputSchema } from '../core/model/notification.js';
+import type { ImportConstraintRule } from '../core/adapter.js';
+import { ConstraintPass, type ConstraintsFactory } from './constraints.js';
 import type { ExportRecord, NotificationRecord, RoomRecord } from './schemas.js';
 
 /** The features a loss is counted under. */
@@ -25,7 +27,9 @@ export type LossFeature =
   | 'notifications.derived'
   | 'documents'
   | 'storage'
-  | 'timestamps';
+  | 'timestamps'
+  /** A structural rule of the target (its `ImportConstraints`), by rule id, e.g. `constraint:threads.beyondFirstPerRoom`. */
+  | `constraint:${string}`;
 
 /** One kind of item the target cannot carry, with how many of them. */
 export interface LossItem {
@@ -129,23 +133,41 @@ const RULES: readonly Rule[] = [
   { feature: 'timestamps', unit: 'comment', blocking: false, reason: 'creation, edit and notification dates are set by the target when the import writes them', count: (r) => (r.kind === 'thread' ? r.comments.length : 0) },
 ];
 
-/** Counts the losses of a stream of records, one record at a time (keeps only the counters). */
+/**
+ * Counts the losses of a stream of records, one record at a time (keeps only the counters). With the
+ * target's import constraints, each record is first cut to what the target's model accepts (what is
+ * cut is counted under its rule, `constraint:<id>`), and the capability rules then count the rest: an
+ * item is counted once, under the first reason it is lost.
+ */
 export class LossCounter {
   private readonly counts = new Map<LossFeature, number>();
+  private readonly constraintCounts = new Map<string, { rule: ImportConstraintRule; count: number }>();
+  private readonly pass: ConstraintPass;
 
   /**
    * @param target - The target provider id.
    * @param capabilities - The target's capability map (`collab.capabilities`).
+   * @param constraints - The target's import constraints (`importConstraintsOf(collab)`), if any.
    */
   constructor(
     private readonly target: string,
     private readonly capabilities: CapabilityMap,
-  ) {}
+    constraints?: ConstraintsFactory,
+  ) {
+    this.pass = new ConstraintPass(constraints);
+  }
 
   /** Adds what one record loses. */
   add(record: ExportRecord): void {
+    const { record: kept, refused } = this.pass.apply(record);
+    for (const { rule, count } of refused) {
+      const entry = this.constraintCounts.get(rule.id) ?? { rule, count: 0 };
+      entry.count += count;
+      this.constraintCounts.set(rule.id, entry);
+    }
+    if (!kept) return;
     for (const rule of RULES) {
-      const n = rule.count(record, this.capabilities);
+      const n = rule.count(kept, this.capabilities);
       if (n > 0) this.counts.set(rule.feature, (this.counts.get(rule.feature) ?? 0) + n);
     }
   }
@@ -158,6 +180,9 @@ export class LossCounter {
       if (count === 0) continue;
       items.push({ feature: rule.feature, ...(rule.capability ? { capability: rule.capability } : {}), count, unit: rule.unit, reason: rule.reason, blocking: rule.blocking });
     }
+    for (const { rule, count } of this.constraintCounts.values()) {
+      if (count > 0) items.push({ feature: `constraint:${rule.id}`, count, unit: rule.unit === 'thread' ? 'thread (comments included)' : rule.unit, reason: rule.reason, blocking: true });
+    }
     items.sort((a, b) => Number(b.blocking) - Number(a.blocking));
     return { target: this.target, items, lossy: items.some((i) => i.blocking) };
   }
@@ -169,9 +194,10 @@ export class LossCounter {
  * @param records - Source records (header and trailer lines are ignored).
  * @param target - The target provider id, for messages.
  * @param capabilities - The target's capability map.
+ * @param constraints - The target's import constraints (`importConstraintsOf(collab)`), if any.
  */
-export async function computeLosses(records: AsyncIterable<{ kind: string }> | Iterable<{ kind: string }>, target: string, capabilities: CapabilityMap): Promise<LossReport> {
-  const counter = new LossCounter(target, capabilities);
+export async function computeLosses(records: AsyncIterable<{ kind: string }> | Iterable<{ kind: string }>, target: string, capabilities: CapabilityMap, constraints?: ConstraintsFactory): Promise<LossReport> {
+  const counter = new LossCounter(target, capabilities, constraints);
   for await (const line of records) if (line.kind !== 'header' && line.kind !== 'trailer') counter.add(line as ExportRecord);
   return counter.report();
 }

@@ -6,6 +6,7 @@
 import { ValidationError } from '../core/errors.js';
 import type { CapabilityMap } from '../core/capabilities.js';
 import { emptyCounts, LineHasher, lineError, type RecordCounts, serializeLine } from './format.js';
+import type { ConstraintsFactory } from './constraints.js';
 import { LossCounter, type LossReport } from './loss.js';
 import { readNdjsonFile } from './ndjson.js';
 import { ExportLineSchema, type ExportLine, type ExportRecord, type HeaderLine, RECORD_KINDS, type TrailerLine } from './schemas.js';
@@ -45,10 +46,17 @@ export function openSource(source: ImportSource): AsyncIterable<ExportLine> {
  * @param target - The target provider id.
  * @param capabilities - The target's capability map.
  * @param onRecord - Called after each record (progress).
+ * @param constraints - The target's import constraints (`importConstraintsOf(collab)`), if any.
  */
-export async function scanSource(source: ImportSource, target: string, capabilities: CapabilityMap, onRecord?: (record: ExportRecord, counts: RecordCounts) => void): Promise<ScanResult> {
+export async function scanSource(
+  source: ImportSource,
+  target: string,
+  capabilities: CapabilityMap,
+  onRecord?: (record: ExportRecord, counts: RecordCounts) => void,
+  constraints?: ConstraintsFactory,
+): Promise<ScanResult> {
   const fromFile = typeof source === 'string';
-  const counter = new LossCounter(target, capabilities);
+  const counter = new LossCounter(target, capabilities, constraints);
   const counts = emptyCounts();
   const hasher = new LineHasher();
   let header: HeaderLine | undefined;

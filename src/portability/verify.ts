@@ -11,6 +11,7 @@ import { toText } from '../core/body/index.js';
 import type { Comment } from '../core/model/comment.js';
 import type { Notification } from '../core/model/notification.js';
 import type { Thread } from '../core/model/thread.js';
+import { ConstraintPass, importConstraintsOf } from './constraints.js';
 import { exportData } from './export.js';
 import { accessLost, documentContentCarried, LossCounter, type LossReport, triggerableData } from './loss.js';
 import type { CommentRecord, DocumentRecord, NotificationRecord, RoomRecord, ThreadRecord, UserRecord } from './schemas.js';
@@ -189,24 +190,43 @@ class Comparison {
     return this.roomThreads.find((t) => t.comments[0] !== undefined && sameComment(t.comments[0], first));
   }
 
-  thread(record: ThreadRecord): void {
+  /**
+   * @param original - The source thread.
+   * @param constrained - What the target's import constraints let through (`undefined`: nothing), and what they dropped.
+   */
+  thread(original: ThreadRecord, constrained: { record: ThreadRecord | undefined; droppedComments: readonly CommentRecord[] } = { record: original, droppedComments: [] }): void {
     const room = this.currentRoom;
     const kt = this.kinds.thread;
     const kc = this.kinds.comment;
     const kr = this.kinds.reaction;
-    const reactions = record.comments.reduce((n, c) => n + c.reactions.reduce((m, r) => m + r.userIds.length, 0), 0);
+    const reactionsOf = (comments: readonly CommentRecord[]): number => comments.reduce((n, c) => n + c.reactions.reduce((m, r) => m + r.userIds.length, 0), 0);
+    const reactions = reactionsOf(original.comments);
     kt.source++;
-    kc.source += record.comments.length;
+    kc.source += original.comments.length;
     kr.source += reactions;
     if (room) {
       room.threads.source++;
-      room.comments.source += record.comments.length;
+      room.comments.source += original.comments.length;
       room.reactions.source += reactions;
+    }
+    // What the target's model refuses (its import constraints) is expected to be missing.
+    const droppedReactions = reactionsOf(constrained.droppedComments);
+    kc.expectedMissing += constrained.droppedComments.length;
+    kr.expectedMissing += droppedReactions;
+    if (room) {
+      room.comments.expectedMissing += constrained.droppedComments.length;
+      room.reactions.expectedMissing += droppedReactions;
+    }
+    const record = constrained.record;
+    if (!record) {
+      kt.expectedMissing++;
+      if (room) room.threads.expectedMissing++;
+      return;
     }
     if (this.no('threads.create')) {
       kt.expectedMissing++;
       kc.expectedMissing += record.comments.length;
-      kr.expectedMissing += reactions;
+      kr.expectedMissing += reactionsOf(record.comments);
       return;
     }
     const thread = this.findThread(record);
@@ -320,10 +340,13 @@ class Comparison {
  */
 export async function verify(from: Collab, to: Collab, options: VerifyOptions = {}): Promise<VerifyReport> {
   const comparison = new Comparison(to, options);
-  const losses = new LossCounter(to.provider, to.capabilities);
+  const constraints = importConstraintsOf(to);
+  const losses = new LossCounter(to.provider, to.capabilities, constraints);
+  const pass = new ConstraintPass(constraints);
   for await (const line of exportData(from, { ...(options.rooms ? { rooms: options.rooms } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
     if (line.kind === 'header' || line.kind === 'trailer') continue;
     losses.add(line);
+    const constrained = pass.apply(line);
     switch (line.kind) {
       case 'user':
         await comparison.user(line);
@@ -332,7 +355,7 @@ export async function verify(from: Collab, to: Collab, options: VerifyOptions = 
         await comparison.room(line);
         break;
       case 'thread':
-        comparison.thread(line);
+        comparison.thread(line, { record: constrained.record as ThreadRecord | undefined, droppedComments: constrained.droppedComments });
         break;
       case 'document':
         await comparison.document(line);

@@ -4,6 +4,7 @@
  * and writing only what is missing.
  * @module
  */
+import type { BulkCommentWrite, ThreadBulkWrites } from '../core/adapter.js';
 import type { CapabilityKey, CapabilityMap } from '../core/capabilities.js';
 import type { Collab } from '../core/container.js';
 import { CollabError } from '../core/errors.js';
@@ -89,6 +90,74 @@ export interface WriteContext {
    * is created for each author the target does not know.
    */
   ensureAuthor?: (id: string) => Promise<void>;
+  /** The target's bulk thread writes (`threadBulkWritesOf`), when it offers them: a thread and its comments in one or few requests. */
+  bulk?: ThreadBulkWrites;
+  /** The current room's thread listing, read once per room (targets that assign their own thread ids). */
+  roomThreads?: RoomThreadIndex;
+}
+
+/** The key a thread is found by in a target that assigned its own id: its first comment's author and text. */
+function openerKey(authorId: string, text: string): string {
+  return `${authorId}\u0000${text}`;
+}
+
+/**
+ * The threads of the room being imported, by their first comment, read from the target at most once
+ * per room per run (instead of once per thread): for finding, in a target that assigns its own thread
+ * ids, the thread a crashed or earlier run created. Holds ids only, for the room(s) in progress: the
+ * importer calls `enter` when the source moves to another room, which drops the others. A thread found
+ * is claimed (two source threads with the same first comment get two target threads), and threads this
+ * run created are never handed out.
+ */
+export class RoomThreadIndex {
+  private readonly rooms = new Map<string, { listing?: Promise<Map<string, string[]>>; created: Set<string> }>();
+
+  constructor(private readonly collab: Collab) {}
+
+  /** The source moved on to `roomId`: forget every other room. */
+  enter(roomId: string): void {
+    for (const key of this.rooms.keys()) if (key !== roomId) this.rooms.delete(key);
+  }
+
+  private entry(roomId: string): { listing?: Promise<Map<string, string[]>>; created: Set<string> } {
+    let e = this.rooms.get(roomId);
+    if (!e) this.rooms.set(roomId, (e = { created: new Set() }));
+    return e;
+  }
+
+  /** A thread this run created (never a match for another source thread). */
+  created(roomId: string, threadId: string): void {
+    this.entry(roomId).created.add(threadId);
+  }
+
+  /** Reads (once) and claims the target thread whose first comment is `first`, if any. */
+  async claim(roomId: string, first: CommentRecord): Promise<string | undefined> {
+    const e = this.entry(roomId);
+    if (!e.listing) {
+      const listing = (async () => {
+        const byOpener = new Map<string, string[]>();
+        for await (const thread of this.collab.threads.iterate(roomId)) {
+          const opener = thread.comments[0];
+          if (!opener || opener.deletedAt !== undefined) continue;
+          const key = openerKey(opener.authorId, toText(opener.body));
+          const ids = byOpener.get(key);
+          if (ids) ids.push(thread.id);
+          else byOpener.set(key, [thread.id]);
+        }
+        return byOpener;
+      })();
+      e.listing = listing;
+      listing.catch(() => {
+        if (e.listing === listing) delete e.listing;
+      });
+    }
+    const ids = (await e.listing).get(openerKey(first.authorId, toText(first.body)));
+    if (!ids) return undefined;
+    const at = ids.findIndex((id) => !e.created.has(id));
+    if (at < 0) return undefined;
+    const [id] = ids.splice(at, 1);
+    return id;
+  }
 }
 
 /** The key of a source thread in the id map. */
@@ -171,6 +240,10 @@ function sameComment(target: Comment, source: CommentRecord): boolean {
 /** Finds, in a room of the target, the thread a crashed run created for `record` (a target that assigns its own thread ids). */
 async function findImportedThread(ctx: WriteContext, record: ThreadRecord): Promise<Thread | undefined> {
   const first = record.comments[0]!;
+  if (ctx.roomThreads) {
+    const id = await ctx.roomThreads.claim(record.roomId, first);
+    return id === undefined ? undefined : getThread(ctx, record.roomId, id);
+  }
   for await (const thread of ctx.collab.threads.iterate(record.roomId)) {
     const opener = thread.comments[0];
     if (opener && sameComment(opener, first)) return thread;
@@ -187,10 +260,22 @@ async function getThread(ctx: WriteContext, roomId: string, id: string): Promise
   }
 }
 
+/** A source comment as a bulk write. */
+function bulkComment(c: CommentRecord): BulkCommentWrite {
+  return { authorId: c.authorId, body: c.body, ...(nonEmpty(c.metadata) ? { metadata: c.metadata } : {}), createdAt: new Date(c.createdAt) };
+}
+
+/** A comment just written (it has no reactions yet), standing for the target's. */
+function writtenComment(id: string, source: CommentRecord): Comment {
+  return { id, authorId: source.authorId, body: source.body, reactions: [] } as unknown as Comment;
+}
+
 /**
  * Imports a thread with its comments and reactions. The thread is created with its source id; when it
  * exists (a re-run) its comments are matched in order (same author and text) and only the missing ones
- * are added, then missing reactions, the resolved state and (`upsert`) metadata.
+ * are added, then missing reactions, the resolved state and (`upsert`) metadata. Where the target offers
+ * bulk writes (`ctx.bulk`), a new thread is created with all its comments (and resolved state) at once,
+ * and missing comments of an existing thread are appended at once.
  *
  * @param reconcile - The record may have been written in part by a crashed run: look for it first.
  */
@@ -206,15 +291,45 @@ export async function writeThread(ctx: WriteContext, record: ThreadRecord, recon
   const metadata = no(caps, 'threads.metadata') ? undefined : nonEmpty(record.metadata);
   const first = record.comments[0]!;
   const mapped = ctx.threadIds[key];
+  const bulk = ctx.bulk && (record.comments.length === 1 || !no(caps, 'comments.create')) ? ctx.bulk : undefined;
 
   let thread: Thread | undefined;
   let created = false;
+  /** Comments written with the thread itself (the first; all of them with a bulk create). */
+  let createdComments = 0;
   // Targets that take our id need no lookup: a create of an existing thread is a ConflictError, and the
   // thread is read then. Targets that assign their own ids are looked up by the id map, or (in the
   // in-flight window of a crashed run, before the map was saved) by the thread's first comment.
   if (mapped !== undefined) thread = await getThread(ctx, record.roomId, mapped);
   else if (reconcile && ctx.targetAssignsThreadIds) thread = await findImportedThread(ctx, record);
   if (ctx.ensureAuthor) for (const c of record.comments) await ctx.ensureAuthor(c.authorId);
+  if (!thread && bulk) {
+    const resolved = record.resolved && !no(caps, 'threads.resolve');
+    try {
+      const made = await bulk.createThreadWithComments(record.roomId, {
+        id: record.id,
+        comments: record.comments.map(bulkComment),
+        ...(metadata ? { metadata } : {}),
+        ...(resolved ? { resolved: true } : {}),
+        createdAt: new Date(record.createdAt),
+      });
+      thread = {
+        id: made.threadId,
+        roomId: record.roomId,
+        resolved,
+        metadata: metadata ?? {},
+        comments: record.comments.map((c, i) => writtenComment(made.commentIds[i] ?? '', c)),
+      } as unknown as Thread;
+      created = true;
+      createdComments = record.comments.length;
+    } catch (err) {
+      if (is(err, 'conflict')) thread = await collab.threads.get(record.roomId, record.id);
+      // The target offers no bulk writes in this configuration: one entity at a time from now on.
+      else if (is(err, 'unsupported_feature')) delete ctx.bulk;
+      else if (!(is(err, 'validation_error') && (err as { field?: string }).field === 'id')) throw err;
+      // A target that does not take this id: created below without one.
+    }
+  }
   if (!thread) {
     const input = { roomId: record.roomId, comment: { authorId: first.authorId, body: first.body, ...(nonEmpty(first.metadata) ? { metadata: first.metadata } : {}) }, ...(metadata ? { metadata } : {}) };
     try {
@@ -223,22 +338,36 @@ export async function writeThread(ctx: WriteContext, record: ThreadRecord, recon
     } catch (err) {
       if (is(err, 'conflict')) thread = await collab.threads.get(record.roomId, record.id);
       else if (is(err, 'validation_error') && (err as { field?: string }).field === 'id') {
-        thread = await collab.threads.create(input);
-        created = true;
+        // The target assigns its own thread ids: an earlier run's thread is found by its first comment.
+        ctx.targetAssignsThreadIds = true;
+        if (reconcile) thread = await findImportedThread(ctx, record);
+        if (!thread) {
+          try {
+            thread = await collab.threads.create(input);
+            created = true;
+          } catch (again) {
+            // A target with fixed thread ids (one per room) that has the thread already: find it by its first comment.
+            if (!is(again, 'conflict')) throw again;
+            thread = await findImportedThread(ctx, record);
+            if (!thread) throw again;
+          }
+        }
       } else throw err;
     }
-    if (thread.id !== record.id) {
-      ctx.threadIds[key] = thread.id;
-      ctx.targetAssignsThreadIds = true;
-      await ctx.saveMapping();
-    }
+    if (created) createdComments = 1;
+  }
+  if (created) ctx.roomThreads?.created(record.roomId, thread.id);
+  if (thread.id !== record.id && ctx.threadIds[key] !== thread.id) {
+    ctx.threadIds[key] = thread.id;
+    ctx.targetAssignsThreadIds = true;
+    await ctx.saveMapping();
   }
 
   // Comments, matched in order: the target's live comments that match the source's prefix are ours.
   const live = thread.comments.filter((c) => c.deletedAt === undefined);
   let matched = 0;
-  while (matched < live.length && matched < record.comments.length && sameComment(live[matched]!, record.comments[matched]!)) matched++;
-  const foreign = live.length > matched;
+  if (!created) while (matched < live.length && matched < record.comments.length && sameComment(live[matched]!, record.comments[matched]!)) matched++;
+  const foreign = !created && live.length > matched;
   if (!created && foreign && ctx.mode === 'create-only') {
     tally.comments.skipped += record.comments.length;
     tally.reactions.skipped += reactionTotal;
@@ -246,10 +375,11 @@ export async function writeThread(ctx: WriteContext, record: ThreadRecord, recon
   }
   let changed = created;
   const targets: Array<Comment | undefined> = live.slice(0, matched);
+  const missing: number[] = [];
   for (let i = 0; i < record.comments.length; i++) {
     const source = record.comments[i]!;
-    if (i === 0 && created) {
-      targets[0] = thread.comments[0];
+    if (i < createdComments) {
+      targets[i] = thread.comments[i];
       tally.comments.written++;
       continue;
     }
@@ -269,8 +399,28 @@ export async function writeThread(ctx: WriteContext, record: ThreadRecord, recon
       tally.reactions.dropped += source.reactions.reduce((m, r) => m + r.userIds.length, 0);
       continue;
     }
-    targets[i] = await collab.comments.create({ roomId: record.roomId, threadId: thread.id, authorId: source.authorId, body: source.body, ...(nonEmpty(source.metadata) ? { metadata: source.metadata } : {}) });
-    tally.comments.written++;
+    missing.push(i);
+  }
+  if (missing.length > 0) {
+    let appended: string[] | undefined;
+    if (bulk && ctx.bulk) {
+      try {
+        appended = await bulk.appendComments(record.roomId, thread.id, missing.map((i) => bulkComment(record.comments[i]!)));
+      } catch (err) {
+        if (!is(err, 'unsupported_feature')) throw err;
+        delete ctx.bulk;
+      }
+    }
+    if (appended) {
+      const ids = appended;
+      missing.forEach((i, k) => (targets[i] = writtenComment(ids[k] ?? '', record.comments[i]!)));
+    } else {
+      for (const i of missing) {
+        const source = record.comments[i]!;
+        targets[i] = await collab.comments.create({ roomId: record.roomId, threadId: thread.id, authorId: source.authorId, body: source.body, ...(nonEmpty(source.metadata) ? { metadata: source.metadata } : {}) });
+      }
+    }
+    tally.comments.written += missing.length;
     changed = true;
   }
 

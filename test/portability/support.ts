@@ -1,7 +1,7 @@
 /** Test helpers of the portability tests: a census of a provider's data, and a target that "dies" at a chosen write. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Collab } from '../../src/index.js';
-import { exportData } from '../../src/portability/index.js';
+import { exportData, THREAD_BULK_WRITES } from '../../src/portability/index.js';
 
 /** Counts of what the target holds: threads, live comments, reactions and custom notifications. */
 export async function census(collab: Collab): Promise<{ threads: number; comments: number; reactions: number; custom: number; rooms: number }> {
@@ -18,7 +18,7 @@ export async function census(collab: Collab): Promise<{ threads: number; comment
   return c;
 }
 
-const WRITES = new Set(['create', 'upsert', 'update', 'add', 'resolve', 'unresolve', 'updateMetadata', 'trigger', 'markRead', 'set', 'applyUpdate', 'initialize', 'delete']);
+const WRITES = new Set(['create', 'upsert', 'update', 'add', 'resolve', 'unresolve', 'updateMetadata', 'trigger', 'markRead', 'set', 'applyUpdate', 'initialize', 'delete', 'createThreadWithComments', 'appendComments']);
 
 /**
  * The target as a process that is killed at its `killAt`-th write: that write reaches the target, the
@@ -32,6 +32,8 @@ export function killable(collab: Collab, killAt: number, checkpoint: string): { 
     new Proxy(service, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;
+        // The bulk writes a thread service may offer (THREAD_BULK_WRITES) are writes too.
+        if (prop === THREAD_BULK_WRITES && value && typeof value === 'object') return wrap(value);
         if (typeof value !== 'function') return value;
         if (!WRITES.has(String(prop))) return (value as (...a: unknown[]) => unknown).bind(target);
         return async (...args: unknown[]) => {
@@ -67,3 +69,31 @@ export function killable(collab: Collab, killAt: number, checkpoint: string): { 
   return { collab: wrapped, snapshot: () => snap, writes: () => writes };
 }
 
+
+/**
+ * The Velt collab with its bulk writes exposed to the importer under `THREAD_BULK_WRITES` (what the Velt
+ * thread service's own getter does once it has one; until then this stands in for it).
+ */
+export function withVeltBulk(collab: Collab, bulk: object | undefined): Collab {
+  if (!bulk || (collab.threads as unknown as Record<symbol, unknown>)[THREAD_BULK_WRITES]) return collab;
+  const threads = new Proxy(collab.threads, {
+    get(target, prop) {
+      if (prop === THREAD_BULK_WRITES) return bulk;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...collab, threads } as Collab;
+}
+
+/** The collab with the bulk writes of its thread service hidden: imports go one entity at a time. */
+export function withoutBulk(collab: Collab): Collab {
+  const threads = new Proxy(collab.threads, {
+    get(target, prop) {
+      if (prop === THREAD_BULK_WRITES) return undefined;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...collab, threads } as Collab;
+}

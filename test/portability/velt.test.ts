@@ -94,7 +94,8 @@ describe('memory -> velt (emulator), killed and resumed', () => {
       const probe = killable((await fresh()).target, Number.POSITIVE_INFINITY, join(dir, 'none.json'));
       await importData(probe.collab, file, { allowLoss: true });
       const total = probe.writes();
-      expect(total).toBeGreaterThan(20);
+      // Fewer with Velt's bulk writes (a thread and its comments per write) than one entity at a time.
+      expect(total).toBeGreaterThan(6);
       for (const killAt of [1, 3, Math.floor(total / 3), Math.floor(total / 2), total - 2, total]) {
         const checkpoint = join(dir, `kill-${killAt}.json`);
         const { em, target } = await fresh();

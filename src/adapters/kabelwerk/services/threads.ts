@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { IMPORT_CONSTRAINTS, type ImportConstraints, type ImportConstraintsHook } from '../../../core/adapter.js';
 import { ConflictError, NotFoundError, UnsupportedFeatureError, ValidationError } from '../../../core/errors.js';
 import type { CallOptions, MetadataPatch, Page } from '../../../core/model/common.js';
 import type { CreateThreadInput, ResolveThreadInput, Thread, ThreadListQuery } from '../../../core/model/thread.js';
@@ -7,8 +8,9 @@ import type { ThreadService } from '../../../core/services/threads.js';
 import { inCallerTerms } from '../errors.js';
 import { toKabelwerkText } from '../mappers/bodies.js';
 import { threadFromMessages } from '../mappers/messages.js';
+import { kabelwerkImportConstraints } from '../import-constraints.js';
 import { KABELWERK_TOKENS, type KabelwerkContext } from './context.js';
-import type { KabelwerkHubSide } from './hub.js';
+import { type KabelwerkHubSide, SERVICE_HUB_USER } from './hub.js';
 
 /** Kabelwerk REST field -> `threads.create` input field. */
 const CREATE_FIELDS = { user: 'comment.authorId', text: 'comment.body' } as const;
@@ -19,11 +21,17 @@ const CREATE_FIELDS = { user: 'comment.authorId', text: 'comment.body' } as cons
  * §1.5.5); reads go over the room channel (§2.4.3). Threads cannot be deleted, resolved or annotated.
  */
 @injectable()
-export class KabelwerkThreadService implements ThreadService {
+export class KabelwerkThreadService implements ThreadService, ImportConstraintsHook {
   constructor(
     @inject(KABELWERK_TOKENS.Context) private readonly ctx: KabelwerkContext,
     @inject(KABELWERK_TOKENS.HubSide) private readonly hub: KabelwerkHubSide,
   ) {}
+
+  /** Kabelwerk's model for imports (one thread per room, posts by the room's user or hub staff only): see `kabelwerkImportConstraints`. */
+  [IMPORT_CONSTRAINTS](): ImportConstraints {
+    const configured = this.ctx.config.hubUserId;
+    return kabelwerkImportConstraints([SERVICE_HUB_USER, ...(configured !== undefined ? [configured] : [])]);
+  }
 
   async create(input: CreateThreadInput, options?: CallOptions): Promise<Thread> {
     const op = 'threads.create';
