@@ -2,7 +2,26 @@ import { type CapabilityDeclaration, type CapabilityKey, type CapabilityLevel, d
 import type { VeltConfig } from './config.js';
 
 /** The config fields capabilities depend on. */
-type CapabilityConfig = Pick<VeltConfig, 'webhookAuthToken' | 'webhookSecret'>;
+type CapabilityConfig = Pick<VeltConfig, 'webhookAuthToken' | 'webhookSecret' | 'selfHosting' | 'selfHostingDatabaseUrl'>;
+
+/**
+ * What differs in self-hosted data mode (`selfHosting` or `selfHostingDatabaseUrl`,
+ * docs/vendors/velt-self-hosting.md): the levels are the same, these notes replace or add to the others.
+ */
+export const VELT_SELF_HOSTED_NOTES: Readonly<Partial<Record<CapabilityKey, string>>> = Object.freeze({
+  'threads.create':
+    'self-hosted: the text goes to the content store first, then Velt gets the structure with isCommentResolverUsed (no text); ids are chosen by unicollab; a REST failure after the store write is a PartialFailureError: retry with the id it names',
+  'comments.create':
+    'self-hosted: the text goes to the content store first, then Velt gets the structure with isCommentResolverUsed (no text); a REST failure after the store write is a PartialFailureError, and calling again with the same input completes it without a duplicate',
+  'comments.edit': 'self-hosted: the new text goes to the content store first; Velt gets only the tagged user ids and the resolver flags',
+  'comments.delete': 'self-hosted: the content leaves the store first, then Velt deletes the message',
+  'comments.get': 'Velt comment ids are numbers: unicollab ids are their decimal strings; self-hosted: text and HTML are merged from the content store by annotation and comment id',
+  'threads.list': 'self-hosted: text comes from the content store (one store read per page); a message without stored content has an empty body',
+  'users.upsert': 'self-hosted: name, email and avatarUrl are kept in the content store (Velt keeps the userId and metadata); the store is written first',
+  'users.get': 'self-hosted: name, email and avatarUrl are merged from the content store',
+  'reactions.add': 'Velt has no REST endpoint that writes reactions; self-hosted: reaction icons are read from the content store (as the data-provider handler saved them)',
+  'reactions.remove': 'Velt has no REST endpoint that writes reactions; self-hosted: reaction icons are read from the content store (as the data-provider handler saved them)',
+});
 
 /**
  * What the Velt adapter offers with a config (docs/vendors/velt.md cited as §N). Webhook capabilities
@@ -63,6 +82,10 @@ export function veltCapabilities(config: Partial<CapabilityConfig> = {}): Capabi
   notes['webhooks.subscriptions'] = advanced
     ? 'advanced webhook endpoints; events without a Velt equivalent (room.*, thread.deleted, thread.metadata_updated, notification.created, user.*, storage.updated) are rejected'
     : 'needs advanced webhooks (Velt Enterprise): set webhookSecret';
+  if (config.selfHosting !== undefined || (typeof config.selfHostingDatabaseUrl === 'string' && config.selfHostingDatabaseUrl !== '')) {
+    Object.assign(notes, VELT_SELF_HOSTED_NOTES);
+    notes['webhooks.verify'] = `${notes['webhooks.verify'] ? `${notes['webhooks.verify']}; ` : ''}self-hosted: Velt's webhook payloads carry ids but no comment text (read it through threads.get)`;
+  }
   return defineCapabilities(levels, notes);
 }
 

@@ -4,6 +4,9 @@ import { TOKENS } from '../../core/tokens.js';
 import { veltCapabilities, veltCapabilityVariants } from './capabilities.js';
 import { VeltClient } from './client.js';
 import { veltConfig } from './config.js';
+import { createMemoryVeltContentStore } from './self-hosting/store.js';
+import { VeltSelfHostingRuntime } from './services/self-hosted.js';
+import { registerSecret } from '../../core/redact.js';
 import { VeltAuthService } from './services/auth.js';
 import { VeltBulk } from './services/bulk.js';
 import { VeltCommentService, VeltReactionService } from './services/comments.js';
@@ -31,7 +34,7 @@ export const veltAdapter = defineAdapter<ParsedVeltConfig>({
     };
     return veltCapabilityVariants().map((v) => ({ ...v, variant: flags[v.label] ?? {} }));
   },
-  setup: (config) => [
+  setup: async (config) => [
     [
       TOKENS.VendorClient,
       new VeltClient({
@@ -41,7 +44,9 @@ export const veltAdapter = defineAdapter<ParsedVeltConfig>({
         ...httpOptionsFromConfig(config),
       }),
     ],
+    [VELT_TOKENS.SelfHosting, await selfHostingRuntime(config)],
   ],
+  lifecycle: [VELT_TOKENS.SelfHosting],
   bindings: [
     [VELT_TOKENS.Context, VeltContext],
     [VELT_TOKENS.Subscriptions, VeltWebhookSubscriptions],
@@ -67,3 +72,42 @@ export const veltAdapter = defineAdapter<ParsedVeltConfig>({
     },
   },
 });
+
+/**
+ * The self-hosted mode of a config: `selfHosting.store` (yours, left open on close), a PostgreSQL store
+ * opened from `selfHostingDatabaseUrl` (migrated here, closed by `collab.close()`), the default in-memory
+ * store when `selfHosting` is given without one, or none.
+ */
+async function selfHostingRuntime(config: ParsedVeltConfig): Promise<VeltSelfHostingRuntime> {
+  const blobs = config.selfHosting?.blobs;
+  if (config.selfHostingDatabaseUrl !== undefined) {
+    registerUrlSecrets(config.selfHostingDatabaseUrl);
+    // Loaded only when used: `pg` is an optional peer of the Postgres store.
+    const { createPostgresVeltContentStore } = await import('./self-hosting/postgres-store.js');
+    const store = createPostgresVeltContentStore({ connectionString: config.selfHostingDatabaseUrl });
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close().catch(() => {});
+      throw error;
+    }
+    return new VeltSelfHostingRuntime(store, blobs, true);
+  }
+  if (config.selfHosting !== undefined) return new VeltSelfHostingRuntime(config.selfHosting.store ?? createMemoryVeltContentStore(), blobs, false);
+  return new VeltSelfHostingRuntime(undefined, undefined, false);
+}
+
+/** Registers the password (raw and decoded) and user info of a database URL as secrets (the whole URL is one already). */
+function registerUrlSecrets(url: string): void {
+  registerSecret(url);
+  try {
+    const parsed = new URL(url);
+    for (const part of [parsed.password, parsed.username && parsed.password ? `${parsed.username}:${parsed.password}` : '']) {
+      if (part === '') continue;
+      registerSecret(part);
+      registerSecret(decodeURIComponent(part));
+    }
+  } catch {
+    // Not parseable as a URL: the whole string is registered, and POSTGRES_URL_CREDENTIALS covers the usual shape.
+  }
+}

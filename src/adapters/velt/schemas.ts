@@ -224,8 +224,15 @@ export interface VeltTaggedContactInput {
 
 /** A comment as sent in `commentData` (§7.3, §7.8). */
 export interface VeltCommentInput {
-  commentText: string;
-  commentHtml: string;
+  /** Left out in self-hosted mode (the text lives in the content store). */
+  commentText?: string;
+  commentHtml?: string;
+  /** A comment id chosen by the caller (Velt generates one otherwise, §7.3): self-hosted writes choose it, to key the store first. */
+  commentId?: number;
+  /** Set in self-hosted mode (docs/vendors/velt-self-hosting.md §1.10): the content is held by the customer's data provider. */
+  isCommentResolverUsed?: boolean;
+  /** With `isCommentResolverUsed`: whether the comment has text (false for an attachment-only comment). */
+  isCommentTextAvailable?: boolean;
   from: VeltUserRef;
   taggedUserContacts?: VeltTaggedContactInput[];
   context?: Record<string, unknown>;

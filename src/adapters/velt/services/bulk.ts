@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { CollabError } from '../../../core/errors.js';
+import type { BulkCommentWrite, BulkThreadWrite, ThreadBulkWrites } from '../../../core/adapter.js';
+import { CollabError, UnsupportedFeatureError, ValidationError } from '../../../core/errors.js';
 import { CommentBodySchema } from '../../../core/model/body.js';
 import { type CallOptions, IdSchema, MetadataSchema } from '../../../core/model/common.js';
 import type { Room } from '../../../core/model/room.js';
 import type { Thread } from '../../../core/model/thread.js';
 import type { User } from '../../../core/model/user.js';
 import { chunk } from '../client.js';
-import { type BatchItemFailure, PartialBatchError, splitBatch } from '../errors.js';
+import { type BatchItemFailure, batchError, PartialBatchError, splitBatch } from '../errors.js';
 import { toVeltComment } from '../mappers/bodies.js';
 import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS } from '../mappers/metadata.js';
 import { toRoom } from '../mappers/rooms.js';
@@ -71,10 +72,39 @@ function toComment(c: z.output<typeof BulkCommentSchema>): VeltCommentInput {
  * id lookups chunked by Velt's 30-ids-per-filter cap (§1.5), and multi-thread / multi-comment writes in
  * one request each (§7.3, §7.8). A batch that fails part-way throws `PartialBatchError` listing what was
  * written and what was not; it never half-succeeds silently. Get it with `veltBulkOf(collab)`.
+ *
+ * It is also core's `ThreadBulkWrites` (the import hook: `createThreadWithComments`, `appendComments`),
+ * which `importData` uses when the thread service exposes it under `THREAD_BULK_WRITES`.
  */
 @injectable()
-export class VeltBulk {
+export class VeltBulk implements ThreadBulkWrites {
   constructor(@inject(VELT_TOKENS.Context) private readonly ctx: VeltContext) {}
+
+  /**
+   * Core import hook: one thread with all its comments in one `/commentannotations/add` request,
+   * silently (no notifications). An existing annotation id is a `ConflictError` (nothing written); an id
+   * Velt cannot take is a `ValidationError` on field `id`.
+   */
+  async createThreadWithComments(roomId: string, thread: BulkThreadWrite, options: CallOptions = {}): Promise<BulkCreatedThread> {
+    const op = 'bulk.createThreads';
+    try {
+      const [created] = await this.createThreads(roomId, [thread as BulkThreadInput], options);
+      if (!created) throw new CollabError(`velt ${op}: the answer names no thread`, { provider: 'velt', operation: op });
+      return created;
+    } catch (err) {
+      // One thread per call: a batch refusal of it is the plain error of the situation (e.g. already exists).
+      if (PartialBatchError.is(err) && err.written.length === 0) throw batchError(op, [...err.failed], [], { cause: err });
+      if (err instanceof ValidationError && err.field.startsWith('threads.0.')) {
+        throw new ValidationError(err.field.slice('threads.0.'.length), err.message.replace(/^Invalid [^:]*: /, ''), { provider: 'velt', operation: op, cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** Core import hook: comments appended to a thread, 50 per request (see `addComments`). */
+  appendComments(roomId: string, threadId: string, comments: readonly BulkCommentWrite[], options: CallOptions = {}): Promise<string[]> {
+    return this.addComments(roomId, threadId, comments as readonly BulkCommentInput[], options);
+  }
 
   /** Rooms by id (any number; 30 per request). Ids Velt does not know are listed in `missing`. */
   async getRooms(ids: readonly string[], options?: CallOptions): Promise<{ rooms: Room[]; missing: string[] }> {
@@ -88,7 +118,9 @@ export class VeltBulk {
   async getUsers(ids: readonly string[], options?: CallOptions): Promise<{ users: User[]; missing: string[] }> {
     const op = 'bulk.getUsers';
     ids.forEach((id, i) => this.ctx.id(id, `ids.${i}`, op));
-    const users = await this.ctx.client.getUsersByIds(this.ctx.tenantOf(options), ids, op, this.ctx.call(options));
+    const org = this.ctx.tenantOf(options);
+    const fetched = await this.ctx.client.getUsersByIds(org, ids, op, this.ctx.call(options));
+    const users = this.ctx.selfHosted ? await this.ctx.selfHosted.mergeUsers(org, fetched) : fetched;
     const seen = new Set(users.map((u) => u.userId));
     return { users: users.map(toUser), missing: [...new Set(ids)].filter((id) => !seen.has(id)) };
   }
@@ -98,7 +130,9 @@ export class VeltBulk {
     const op = 'bulk.getThreads';
     this.ctx.id(roomId, 'roomId', op);
     ids.forEach((id, i) => this.ctx.id(id, `ids.${i}`, op));
-    const annotations = await this.ctx.client.getAnnotationsByIds(this.ctx.tenantOf(options), roomId, ids, op, this.ctx.call(options));
+    const org = this.ctx.tenantOf(options);
+    const fetched = await this.ctx.client.getAnnotationsByIds(org, roomId, ids, op, this.ctx.call(options));
+    const annotations = this.ctx.selfHosted ? await this.ctx.selfHosted.mergeAnnotations(org, fetched) : fetched;
     const seen = new Set(annotations.map((a) => a.annotationId));
     return { threads: annotations.map((a) => toThread(a, roomId)), missing: [...new Set(ids)].filter((id) => !seen.has(id)) };
   }
@@ -110,6 +144,7 @@ export class VeltBulk {
   async createThreads(roomId: string, threads: readonly BulkThreadInput[], options: BulkWriteOptions = {}): Promise<BulkCreatedThread[]> {
     const op = 'bulk.createThreads';
     this.ctx.assert('threads.create');
+    this.refuseSelfHosted(op);
     this.ctx.id(roomId, 'roomId', op);
     const inputs = this.ctx.validate(z.array(BulkThreadSchema), threads, 'threads', op).map((t, i) => {
       if (t.id !== undefined) assertAnnotationId(t.id, `threads.${i}.id`, op);
@@ -156,6 +191,7 @@ export class VeltBulk {
   async addComments(roomId: string, threadId: string, comments: readonly BulkCommentInput[], options: CallOptions = {}): Promise<string[]> {
     const op = 'bulk.addComments';
     this.ctx.assert('comments.create');
+    this.refuseSelfHosted(op);
     this.ctx.id(roomId, 'roomId', op);
     this.ctx.id(threadId, 'threadId', op);
     const inputs = this.ctx.validate(z.array(BulkCommentSchema), comments, 'comments', op);
@@ -178,6 +214,13 @@ export class VeltBulk {
       }
     }
     return ids;
+  }
+
+  /** Bulk writes would send the content to Velt: in self-hosted mode they are refused (use threads.create / comments.create). */
+  private refuseSelfHosted(op: string): void {
+    if (this.ctx.selfHosted) {
+      throw new UnsupportedFeatureError('velt', op, 'not available in self-hosted mode (the content must go to the store first, one write at a time): use threads.create / comments.create');
+    }
   }
 
   /**

@@ -7,8 +7,21 @@ import { assertBatchSucceeded } from '../errors.js';
 import { toVeltBody, toVeltComment } from '../mappers/bodies.js';
 import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS } from '../mappers/metadata.js';
 import { parseCommentId, toComment } from '../mappers/threads.js';
-import type { VeltComment } from '../schemas.js';
+import type { VeltComment, VeltCommentInput } from '../schemas.js';
+import {
+  confirmed,
+  fingerprintOf,
+  newCommentId,
+  orphanCreates,
+  pendingCreateFor,
+  splitComment,
+  storedCommentIds,
+  structuralTags,
+  withComment,
+  withoutComment,
+} from '../self-hosting/content.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
+import type { VeltSelfHosted } from './self-hosted.js';
 
 /**
  * Comments are the messages of an annotation (§7.8–7.11). Velt comment ids are numbers: they are strings
@@ -21,6 +34,7 @@ export class VeltCommentService implements CommentService {
   async create(input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
     const op = 'comments.create';
     assertNoReservedKeys(input.metadata, CONTEXT_RESERVED_KEYS, 'metadata', op);
+    if (this.ctx.selfHosted) return this.createSelfHosted(this.ctx.selfHosted, input, options);
     const ids = await this.ctx.client.addComments(
       {
         organizationId: this.ctx.tenantOf(options),
@@ -37,6 +51,50 @@ export class VeltCommentService implements CommentService {
     return toComment(await this.fetch(input.roomId, input.threadId, commentId, op, options), input.threadId, input.roomId);
   }
 
+  /**
+   * Self-hosted `comments.create`: the comment id is chosen here, the content written to the store first,
+   * then the structure to Velt. Retrying the same call after a `PartialFailureError` reuses the pending id
+   * (same author and content), so the thread never gets the message twice. Pending creates of this thread
+   * that Velt does not have (failed writes nobody retried) are removed from the store by this write.
+   */
+  private async createSelfHosted(sh: VeltSelfHosted, input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.create';
+    const org = this.ctx.tenantOf(options);
+    const full = toVeltComment(input);
+    const previous = await sh.record(org, input.threadId);
+    const fingerprint = fingerprintOf(splitComment(full, 0).content);
+    const retried = pendingCreateFor(previous, fingerprint);
+    const commentId = retried ?? newCommentId(storedCommentIds(previous));
+    const { velt, content } = splitComment(full, commentId);
+    let next = withComment(previous, { annotationId: input.threadId, organizationId: org, documentId: input.roomId }, content, { op: 'create', fingerprint, at: Date.now() });
+    const veltIds = async (): Promise<Set<number>> => {
+      const comments = await this.ctx.client.getComments({ organizationId: org, documentId: input.roomId, annotationId: input.threadId }, op, this.ctx.call(options));
+      return new Set(comments.flatMap((c) => (c ? [c.commentId] : [])));
+    };
+    if (orphanCreates(previous, new Set(), commentId).length > 0) {
+      // Repair: content of creates that failed and were not retried (Velt lacks the message) is dropped.
+      const existing = await veltIds().catch(() => undefined);
+      if (existing) for (const orphan of orphanCreates(previous, existing, commentId)) next = withoutComment(next, orphan);
+    }
+    await sh.write({
+      operation: op,
+      written: [`store:comment_annotations/${input.threadId}/comments/${commentId}`],
+      failedId: `velt:commentannotations/${input.threadId}/comments/${commentId}`,
+      store: () => sh.store.comments.upsert(org, [next]),
+      rollback: () => sh.restore(org, input.threadId, previous),
+      rest: async () => {
+        await this.ctx.client.addComments(
+          { organizationId: org, documentId: input.roomId, annotationId: input.threadId, commentData: [velt], ...this.ctx.createFlags() },
+          op,
+          this.ctx.call(options),
+        );
+      },
+      ...(retried !== undefined ? { alreadyApplied: async () => (await veltIds()).has(commentId) } : {}),
+    });
+    await sh.setPending(org, input.threadId, confirmed(next, [commentId])).catch(() => {});
+    return toComment(await this.fetch(input.roomId, input.threadId, commentId, op, options), input.threadId, input.roomId);
+  }
+
   async get(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<Comment> {
     const op = 'comments.get';
     const id = parseCommentId(commentId, op);
@@ -47,6 +105,7 @@ export class VeltCommentService implements CommentService {
     const op = 'comments.edit';
     const id = parseCommentId(commentId, op);
     const fields = toVeltBody(input.body);
+    if (this.ctx.selfHosted) return this.editSelfHosted(this.ctx.selfHosted, roomId, threadId, id, fields, options);
     const result = await this.ctx.client.updateComments(
       {
         organizationId: this.ctx.tenantOf(options),
@@ -63,15 +122,74 @@ export class VeltCommentService implements CommentService {
     return toComment(await this.fetch(roomId, threadId, id, op, options), threadId, roomId);
   }
 
+  /**
+   * Self-hosted `comments.edit`: the new content goes to the store first, then Velt gets the structural
+   * update (tagged users by id, the resolver flags, no text). A retry writes the same values again.
+   */
+  private async editSelfHosted(sh: VeltSelfHosted, roomId: string, threadId: string, id: number, fields: ReturnType<typeof toVeltBody>, options?: CallOptions): Promise<Comment> {
+    const op = 'comments.edit';
+    const org = this.ctx.tenantOf(options);
+    const previous = await sh.record(org, threadId);
+    const stored = previous?.comments?.[String(id)];
+    const author = stored?.from?.userId;
+    const input: VeltCommentInput = { commentText: fields.commentText, commentHtml: fields.commentHtml, from: { userId: author ?? '' }, taggedUserContacts: fields.taggedUserContacts };
+    const { content } = splitComment(input, id);
+    if (author === undefined) delete content.from;
+    // Tags are always replaced, even by none, so mentions removed by the edit are untagged in the store too.
+    content.taggedUserContacts = content.taggedUserContacts ?? [];
+    content.to = content.to ?? [];
+    const next = withComment(previous, { annotationId: threadId, organizationId: org, documentId: roomId }, content, { op: 'edit', fingerprint: fingerprintOf(content), at: Date.now() });
+    const hasText = fields.commentText !== '' || fields.commentHtml !== '';
+    await sh.write({
+      operation: op,
+      written: [`store:comment_annotations/${threadId}/comments/${id}`],
+      failedId: `velt:commentannotations/${threadId}/comments/${id}`,
+      store: () => sh.store.comments.upsert(org, [next]),
+      rollback: () => sh.restore(org, threadId, previous),
+      rest: async () => {
+        const result = await this.ctx.client.updateComments(
+          {
+            organizationId: org,
+            documentId: roomId,
+            annotationId: threadId,
+            commentIds: [id],
+            updatedData: { taggedUserContacts: structuralTags(fields.taggedUserContacts), isCommentResolverUsed: true, isCommentTextAvailable: hasText },
+          },
+          op,
+          this.ctx.call(options),
+        );
+        assertBatchSucceeded(result, op);
+      },
+    });
+    await sh.setPending(org, threadId, confirmed(next, [id])).catch(() => {});
+    return toComment(await this.fetch(roomId, threadId, id, op, options), threadId, roomId);
+  }
+
   async delete(roomId: string, threadId: string, commentId: string, options?: CallOptions): Promise<void> {
     const op = 'comments.delete';
     const id = parseCommentId(commentId, op);
-    const result = await this.ctx.client.deleteComments(
-      { organizationId: this.ctx.tenantOf(options), documentId: roomId, annotationId: threadId, commentIds: [id] },
-      op,
-      this.ctx.call(options),
-    );
-    assertBatchSucceeded(result, op);
+    const org = this.ctx.tenantOf(options);
+    const rest = async (): Promise<void> => {
+      const result = await this.ctx.client.deleteComments({ organizationId: org, documentId: roomId, annotationId: threadId, commentIds: [id] }, op, this.ctx.call(options));
+      assertBatchSucceeded(result, op);
+    };
+    const sh = this.ctx.selfHosted;
+    if (!sh) return rest();
+    // Self-hosted: the message's content leaves the store first (as a browser save of the thread without
+    // it would, §1.8), then Velt deletes the message. A retry removes nothing more and asks Velt again.
+    const previous = await sh.record(org, threadId);
+    await sh.write({
+      operation: op,
+      written: [`store:comment_annotations/${threadId}/comments/${id} (deleted)`],
+      failedId: `velt:commentannotations/${threadId}/comments/${id}`,
+      store: async () => {
+        if (previous?.comments?.[String(id)] !== undefined) await sh.store.comments.upsert(org, [withoutComment(previous, id)]);
+      },
+      rollback: async () => {
+        if (previous?.comments?.[String(id)] !== undefined) await sh.store.comments.upsert(org, [previous]);
+      },
+      rest,
+    });
   }
 
   private async fetch(roomId: string, threadId: string, commentId: number, op: string, options?: CallOptions): Promise<VeltComment> {
@@ -85,7 +203,9 @@ export class VeltCommentService implements CommentService {
     if (!comment) {
       throw new NotFoundError(`velt ${op}: comment ${commentId} not found in thread ${JSON.stringify(threadId)}`, { provider: 'velt', operation: op, vendorCode: 'NOT_FOUND' });
     }
-    return comment;
+    if (!this.ctx.selfHosted) return comment;
+    const [merged] = await this.ctx.selfHosted.mergeComments(this.ctx.tenantOf(options), threadId, [comment]);
+    return merged as VeltComment;
   }
 }
 

@@ -8,12 +8,14 @@ import { TOKENS } from '../../../core/tokens.js';
 import type { VeltCallOptions, VeltClient } from '../client.js';
 import { scanPages, type ScanLimits, type ScanSpec as CoreScanSpec } from '../../../core/scan.js';
 import { VELT_SCAN_LIMITS } from '../mappers/cursors.js';
+import { VeltSelfHosted, type VeltSelfHostingRuntime } from './self-hosted.js';
 
 /** Velt-adapter-internal service identifiers. */
 export const VELT_TOKENS = {
   Context: Symbol.for('unicollab.velt.Context'),
   Subscriptions: Symbol.for('unicollab.velt.Subscriptions'),
   Bulk: Symbol.for('unicollab.velt.Bulk'),
+  SelfHosting: Symbol.for('unicollab.velt.SelfHosting'),
 } as const;
 
 /** The validated Velt config. */
@@ -33,14 +35,18 @@ export type ScanSpec<W, R> = Omit<CoreScanSpec<W, R>, keyof ScanLimits>;
 export class VeltContext extends AdapterContext<ParsedVeltConfig, string> {
   /** The document holding notifications triggered without a room. */
   readonly notificationDocumentId: string;
+  /** The self-hosted mode (content in the customer's store), or `undefined` when Velt holds the content. */
+  readonly selfHosted: VeltSelfHosted | undefined;
 
   constructor(
     @inject(TOKENS.VendorClient) readonly client: VeltClient,
     @inject(TOKENS.Config) config: ParsedVeltConfig,
     @inject(TOKENS.Capabilities) capabilities: CapabilityDeclaration,
+    @inject(VELT_TOKENS.SelfHosting) selfHosting: VeltSelfHostingRuntime,
   ) {
     super('velt', config, capabilities, config.organizationId);
     this.notificationDocumentId = config.notificationDocumentId ?? DEFAULT_NOTIFICATION_DOCUMENT_ID;
+    this.selfHosted = selfHosting.store ? new VeltSelfHosted(selfHosting.store) : undefined;
   }
 
   /** `createOrganization`/`createDocument` flags of writes, set when `createMissing` is configured. */

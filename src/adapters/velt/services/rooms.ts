@@ -88,13 +88,36 @@ export class VeltRoomService implements RoomService {
 
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'rooms.delete';
-    try {
-      const result = await this.ctx.client.deleteDocuments({ organizationId: this.ctx.tenantOf(options), documentIds: [id] }, op, this.ctx.call(options));
-      assertBatchSucceeded(result, op);
-    } catch (err) {
-      // Idempotent on every provider (RoomService contract): Velt's per-item `not-found` (§5.4) means "already gone".
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+    const org = this.ctx.tenantOf(options);
+    const rest = async (): Promise<void> => {
+      try {
+        const result = await this.ctx.client.deleteDocuments({ organizationId: org, documentIds: [id] }, op, this.ctx.call(options));
+        assertBatchSucceeded(result, op);
+      } catch (err) {
+        // Idempotent on every provider (RoomService contract): Velt's per-item `not-found` (§5.4) means "already gone".
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    };
+    const sh = this.ctx.selfHosted;
+    if (!sh) return rest();
+    // Self-hosted: Velt deletes the document's threads with it (§5.4), so their content (and reaction icons)
+    // leaves the store first; a refusal by Velt puts it back, any other failure is a PartialFailureError.
+    const comments = Object.values(await sh.store.comments.get(org, { documentIds: [id] }));
+    const reactions = Object.values(await sh.store.reactions.get(org, { documentIds: [id] }));
+    await sh.write({
+      operation: op,
+      written: [`store:comment_annotations?documentId=${id} (${comments.length} deleted)`, `store:reaction_annotations?documentId=${id} (${reactions.length} deleted)`],
+      failedId: `velt:documents/${id}`,
+      store: async () => {
+        for (const c of comments) await sh.store.comments.delete(org, c.annotationId);
+        for (const r of reactions) await sh.store.reactions.delete(org, r.annotationId);
+      },
+      rollback: async () => {
+        if (comments.length > 0) await sh.store.comments.upsert(org, comments);
+        if (reactions.length > 0) await sh.store.reactions.upsert(org, reactions);
+      },
+      rest,
+    });
   }
 
   private async fetch(id: string, op: string, options?: CallOptions): Promise<Room> {

@@ -7,6 +7,7 @@ import { assertBatchSucceeded } from '../errors.js';
 import { assertNoReservedKeys, metadataDiff, pickMetadata, USER_RESERVED_KEYS } from '../mappers/metadata.js';
 import { toUser } from '../mappers/users.js';
 import type { VeltUser, VeltUserRef } from '../schemas.js';
+import { splitUser } from '../self-hosting/content.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 
 /**
@@ -26,6 +27,7 @@ export class VeltUserService implements UserService {
     if (input.name !== undefined) user.name = input.name;
     if (input.email !== undefined) user.email = input.email;
     if (input.avatarUrl !== undefined) user.photoUrl = input.avatarUrl;
+    if (this.ctx.selfHosted) return this.upsertSelfHosted(input, user, existing, options);
     if (existing) {
       // `metadata` replaces the user's metadata: keys no longer present are cleared with `null`.
       if (input.metadata !== undefined) Object.assign(user, metadataDiff(pickMetadata(existing, USER_RESERVED_KEYS), input.metadata));
@@ -44,6 +46,45 @@ export class VeltUserService implements UserService {
     return toUser(stored);
   }
 
+  /**
+   * Self-hosted `users.upsert`: the profile (name, email, photoUrl) goes to the store first, then Velt gets
+   * the user with its metadata fields and no profile (Velt keeps `{ userId }`, §1.9). A retry writes the
+   * same values again.
+   */
+  private async upsertSelfHosted(input: UpsertUserInput, user: VeltUserRef & Record<string, unknown>, existing: VeltUser | undefined, options?: CallOptions): Promise<User> {
+    const op = 'users.upsert';
+    const sh = this.ctx.selfHosted!;
+    const org = this.ctx.tenantOf(options);
+    const stored = (await sh.store.users.get(org, [input.id]))[input.id];
+    const { velt, profile } = splitUser(user, stored);
+    if (existing) {
+      if (input.metadata !== undefined) Object.assign(velt, metadataDiff(pickMetadata(existing, USER_RESERVED_KEYS), input.metadata));
+    } else {
+      Object.assign(velt, input.metadata ?? {});
+    }
+    await sh.write({
+      operation: op,
+      written: [`store:users/${input.id}`],
+      failedId: `velt:users/${input.id}`,
+      store: () => sh.store.users.upsert(org, [profile]),
+      rollback: async () => {
+        if (stored) await sh.store.users.upsert(org, [stored]);
+        else await sh.store.users.delete(org, input.id);
+      },
+      rest: async () => {
+        const result = existing
+          ? Object.keys(velt).length > 1
+            ? await this.ctx.client.updateUsers({ organizationId: org, users: [velt] }, op, this.ctx.call(options))
+            : {}
+          : await this.ctx.client.addUsers({ organizationId: org, users: [velt], ...(this.ctx.config.createMissing ? { createOrganization: true } : {}) }, op, this.ctx.call(options));
+        assertBatchSucceeded(result, op);
+      },
+    });
+    const after = await this.find(input.id, op, options);
+    if (!after) throw new NotFoundError(`velt ${op}: user ${JSON.stringify(input.id)} is not readable after the write`, { provider: 'velt', operation: op });
+    return toUser(after);
+  }
+
   async get(id: string, options?: CallOptions): Promise<User> {
     const op = 'users.get';
     const user = await this.find(id, op, options);
@@ -58,20 +99,45 @@ export class VeltUserService implements UserService {
       operation: op,
       limit: query.limit,
       cursor: query.cursor,
-      fetchPage: (pageToken, pageSize) => this.ctx.client.getUsers({ organizationId: org, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options)),
+      fetchPage: async (pageToken, pageSize) => {
+        const page = await this.ctx.client.getUsers({ organizationId: org, pageSize, ...(pageToken ? { pageToken } : {}) }, op, this.ctx.call(options));
+        // Self-hosted: profiles come from the store, one read per page.
+        return this.ctx.selfHosted ? { ...page, items: await this.ctx.selfHosted.mergeUsers(org, page.items) } : page;
+      },
       map: toUser,
     });
   }
 
   async delete(id: string, options?: CallOptions): Promise<void> {
     const op = 'users.delete';
-    const result = await this.ctx.client.deleteUsers({ organizationId: this.ctx.tenantOf(options), userIds: [id] }, op, this.ctx.call(options));
-    // An unknown user is a per-item "User does not exist." (§6.4): NotFoundError.
-    assertBatchSucceeded(result, op);
+    const org = this.ctx.tenantOf(options);
+    const rest = async (): Promise<void> => {
+      const result = await this.ctx.client.deleteUsers({ organizationId: org, userIds: [id] }, op, this.ctx.call(options));
+      // An unknown user is a per-item "User does not exist." (§6.4): NotFoundError.
+      assertBatchSucceeded(result, op);
+    };
+    const sh = this.ctx.selfHosted;
+    if (!sh) return rest();
+    const stored = (await sh.store.users.get(org, [id]))[id];
+    await sh.write({
+      operation: op,
+      written: [`store:users/${id} (deleted)`],
+      failedId: `velt:users/${id}`,
+      store: async () => {
+        await sh.store.users.delete(org, id);
+      },
+      rollback: async () => {
+        if (stored) await sh.store.users.upsert(org, [stored]);
+      },
+      rest,
+    });
   }
 
   private async find(id: string, op: string, options?: CallOptions): Promise<VeltUser | undefined> {
-    const users = await this.ctx.client.getUsersByIds(this.ctx.tenantOf(options), [id], op, this.ctx.call(options));
-    return users.find((u) => u.userId === id);
+    const org = this.ctx.tenantOf(options);
+    const users = await this.ctx.client.getUsersByIds(org, [id], op, this.ctx.call(options));
+    const user = users.find((u) => u.userId === id);
+    if (!user || !this.ctx.selfHosted) return user;
+    return (await this.ctx.selfHosted.mergeUsers(org, [user]))[0];
   }
 }

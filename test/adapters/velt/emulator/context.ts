@@ -35,6 +35,7 @@ export interface ResolvedVeltOptions {
   webhookTriggers: 'documented' | 'all';
   deliverWebhooks: boolean;
   crdtUpdateMissing: 'error' | 'create';
+  selfHosted: false | 'reject' | 'strip';
   rateLimit?: { requests: number; windowMs: number };
 }
 

@@ -89,6 +89,12 @@ export interface VeltEmulatorOptions {
   crdtUpdateMissing?: 'error' | 'create';
   /** answer RESOURCE_EXHAUSTED (429) beyond `requests` per `windowMs` (no documented core limit, §13) */
   rateLimit?: { requests: number; windowMs: number };
+  /**
+   * Self-hosted organization (docs/vendors/velt-self-hosting.md §1.9): comments written with
+   * `isCommentResolverUsed: true` keep no text/HTML and their users shrink to `{ userId }`. Text sent with the
+   * flag is `'reject'`ed (400 INVALID_ARGUMENT) or `'strip'`ped (GUESS, §5.6 UNCONFIRMED). Default `false`.
+   */
+  selfHosted?: false | 'reject' | 'strip';
 }
 
 export interface RecordedRequest {
@@ -171,6 +177,7 @@ export async function startVeltEmulator(options: VeltEmulatorOptions = {}): Prom
     webhookTriggers: options.webhookTriggers ?? 'documented',
     deliverWebhooks: options.deliverWebhooks ?? false,
     crdtUpdateMissing: options.crdtUpdateMissing ?? 'error',
+    selfHosted: options.selfHosted ?? false,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   };
   const clock = options.now ?? (() => new Date());

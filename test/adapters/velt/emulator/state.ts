@@ -96,7 +96,9 @@ export interface VeltStatus {
 export interface VeltReactionAnnotation {
   annotationId: string;
   type: 'reaction';
-  icon: string;
+  /** Absent for a reaction whose icon is self-hosted (`isReactionResolverUsed`, velt-self-hosting.md §1.9). */
+  icon?: string;
+  isReactionResolverUsed?: boolean;
   commentAnnotationId: string;
   locationId?: number;
   location?: unknown;
@@ -474,18 +476,20 @@ export class VeltEmulatorState {
     documentId: string,
     annotationId: string,
     commentId: number,
-    reaction: { icon: string; user: VeltUser; at?: number },
+    reaction: { icon: string; user: VeltUser; at?: number } | { icon?: undefined; reactionAnnotationId: string; user: VeltUser; at?: number },
   ): VeltReactionAnnotation {
     const ann = this.annotation(organizationId, documentId, annotationId);
     const comment = ann?.comments.find((c) => c.commentId === commentId);
     if (!ann || !comment) throw new Error(`No comment ${commentId} in annotation ${annotationId}`);
     const at = reaction.at ?? Date.now();
-    let ra = comment.reactionAnnotations.find((r) => r.icon === reaction.icon);
+    // Self-hosted (no icon): Velt's browser SDK withholds the icon and keeps `from: { userId }` (§1.9).
+    const selfHosted = reaction.icon === undefined ? reaction.reactionAnnotationId : undefined;
+    let ra = comment.reactionAnnotations.find((r) => (selfHosted !== undefined ? r.annotationId === selfHosted : r.icon === reaction.icon));
     if (!ra) {
       ra = {
-        annotationId: `-R${annotationId.slice(2)}${comment.reactionAnnotations.length}`,
+        annotationId: selfHosted ?? `-R${annotationId.slice(2)}${comment.reactionAnnotations.length}`,
         type: 'reaction',
-        icon: reaction.icon,
+        ...(reaction.icon !== undefined ? { icon: reaction.icon } : { isReactionResolverUsed: true }),
         commentAnnotationId: annotationId,
         ...(ann.locationId !== undefined ? { locationId: ann.locationId } : {}),
         ...(ann.location !== undefined ? { location: ann.location } : {}),
@@ -497,7 +501,7 @@ export class VeltEmulatorState {
       comment.reactionAnnotationIds.push(ra.annotationId);
     }
     if (!ra.fromUsers.some((f) => f.from.userId === reaction.user.userId)) {
-      ra.fromUsers.push({ lastUpdated: at, from: { ...reaction.user } });
+      ra.fromUsers.push({ lastUpdated: at, from: selfHosted !== undefined ? { userId: reaction.user.userId } : { ...reaction.user } });
     }
     ra.lastUpdated = at;
     return ra;

@@ -234,7 +234,28 @@ function nextCommentId(ctx: Ctx, taken: Set<number>): number {
   }
 }
 
+/**
+ * Self-hosted mode (`selfHosted`, docs/vendors/velt-self-hosting.md §1.9): what Velt keeps of a comment
+ * written with `isCommentResolverUsed: true`. Text or HTML sent with the flag is rejected (400) or stripped:
+ * GUESS, the reference leaves it UNCONFIRMED (§5.6). Either way Velt's side never holds it.
+ */
+function selfHostedContent(ctx: Ctx, input: { isCommentResolverUsed?: boolean; commentText?: string; commentHtml?: string }): void {
+  if (!ctx.opts.selfHosted || input.isCommentResolverUsed !== true) return;
+  if (input.commentText === undefined && input.commentHtml === undefined) return;
+  if (ctx.opts.selfHosted === 'reject') throw invalidArgument('commentText/commentHtml cannot be sent with isCommentResolverUsed: true (self-hosted organization).');
+  delete input.commentText;
+  delete input.commentHtml;
+}
+
+/** Self-hosted mode: a user object stored at Velt shrinks to `{ userId }` (§1.9, with a user provider). */
+function shrinkUsers(c: VeltComment): void {
+  c.from = { userId: c.from.userId };
+  c.to = c.to.map((u) => ({ userId: u.userId }));
+  c.taggedUserContacts = c.taggedUserContacts.map((t) => ({ ...t, contact: { userId: t.userId } }));
+}
+
 function buildComment(ctx: Ctx, organizationId: string, input: CommentInput, taken: Set<number>): VeltComment {
+  selfHostedContent(ctx, input);
   if (input.commentId !== undefined && taken.has(input.commentId)) {
     throw invalidArgument(`commentId ${input.commentId} already exists in this annotation.`);
   }
@@ -265,6 +286,7 @@ function buildComment(ctx: Ctx, organizationId: string, input: CommentInput, tak
   if (input.commentHtml !== undefined) c.commentHtml = input.commentHtml;
   if (input.context !== undefined) c.context = clone(input.context);
   if (input.isCommentResolverUsed !== undefined) c.isCommentResolverUsed = input.isCommentResolverUsed;
+  if (ctx.opts.selfHosted && c.isCommentResolverUsed === true) shrinkUsers(c);
   if (input.agent) {
     c.agent = clone(input.agent);
     c.sourceType = 'agent';
@@ -881,6 +903,7 @@ const commentUpdate: Handler = (data, ctx) => {
   const rec = requireAnnotation(ctx, req.organizationId, req.documentId, req.annotationId);
   const out: Record<string, unknown> = {};
   const p = req.updatedData;
+  selfHostedContent(ctx, p);
   for (const id of req.commentIds) {
     const c = rec.annotation.comments.find((x) => x.commentId === id);
     if (!c || ctx.state.shouldFailItem(id)) {
@@ -896,6 +919,12 @@ const commentUpdate: Handler = (data, ctx) => {
     if (p.taggedUserContacts) {
       c.taggedUserContacts = clone(p.taggedUserContacts) as VeltComment['taggedUserContacts'];
       c.to = c.taggedUserContacts.map((t) => ({ ...t.contact, userId: t.userId }));
+    }
+    if (ctx.opts.selfHosted && c.isCommentResolverUsed === true) {
+      // A comment whose content moved to the resolver keeps none at Velt (GUESS: an update flagging it drops old text).
+      delete c.commentText;
+      delete c.commentHtml;
+      shrinkUsers(c);
     }
     if (p.attachments) c.attachments = clone(p.attachments);
     if (p.createdAt !== undefined) c.createdAt = p.createdAt;
