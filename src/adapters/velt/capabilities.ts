@@ -2,7 +2,7 @@ import { type CapabilityDeclaration, type CapabilityKey, type CapabilityLevel, d
 import type { VeltConfig } from './config.js';
 
 /** The config fields capabilities depend on. */
-type CapabilityConfig = Pick<VeltConfig, 'webhookAuthToken' | 'webhookSecret' | 'selfHosting' | 'selfHostingDatabaseUrl'>;
+export type VeltCapabilityInputs = Pick<VeltConfig, 'webhookAuthToken' | 'webhookSecret' | 'selfHosting' | 'selfHostingDatabaseUrl'>;
 
 /**
  * What differs in self-hosted data mode (`selfHosting` or `selfHostingDatabaseUrl`,
@@ -28,7 +28,7 @@ export const VELT_SELF_HOSTED_NOTES: Readonly<Partial<Record<CapabilityKey, stri
  * depend on it: `webhooks.verify` needs a basic `webhookAuthToken` or an advanced `webhookSecret`;
  * `webhooks.subscriptions` (advanced webhook endpoints, Enterprise) needs advanced webhooks configured.
  */
-export function veltCapabilities(config: Partial<CapabilityConfig> = {}): CapabilityDeclaration {
+export function veltCapabilities(config: Partial<VeltCapabilityInputs> = {}): CapabilityDeclaration {
   const advanced = typeof config.webhookSecret === 'string' && config.webhookSecret !== '';
   const basic = typeof config.webhookAuthToken === 'string' && config.webhookAuthToken !== '';
   const levels: Partial<Record<CapabilityKey, CapabilityLevel>> = {

@@ -17,11 +17,13 @@ import { VELT_BULK } from './services/threads.js';
 
 export { veltAdapter } from './definition.js';
 export { VeltConfigSchema, veltConfig, type VeltConfig } from './config.js';
-export { veltCapabilities, veltCapabilityVariants } from './capabilities.js';
-export { PartialBatchError, type BatchItemFailure, mapVeltError } from './errors.js';
+export { veltCapabilities, veltCapabilityVariants, type VeltCapabilityInputs } from './capabilities.js';
+export { PartialBatchError, type BatchItemFailure, mapVeltError, type VeltErrorInput } from './errors.js';
 export { VeltClient, VELT_MAX_IDS_PER_FILTER, VELT_DEFAULT_BASE_URL, type VeltClientOptions, type VeltCallOptions, type VeltPage } from './client.js';
 export type { VeltBulk, BulkThreadInput, BulkCommentInput, BulkCreatedThread, BulkWriteOptions } from './services/bulk.js';
-export { normaliseBasicWebhook, normaliseAdvancedWebhook, ADVANCED_EVENT_TYPES, BASIC_ACTION_TYPES } from './webhook-events.js';
+export { BulkThreadSchema, BulkCommentSchema } from './services/bulk.js';
+export type { VeltAnnotationInput, VeltCommentInput, VeltCrdtType, VeltCrdtWrite, VeltResource, VeltStatusInput, VeltTaggedContactInput, VeltUserRef } from './schemas.js';
+export { normaliseBasicWebhook, normaliseAdvancedWebhook, ADVANCED_EVENT_TYPES, BASIC_ACTION_TYPES, type VeltMappedEventType } from './webhook-events.js';
 export * from './self-hosting/public.js';
 
 /** Creates a collab on Velt: `await velt({ apiKey, authToken, organizationId })`. */

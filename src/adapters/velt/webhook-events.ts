@@ -21,10 +21,10 @@ import { idString as str, rec } from '../../core/records.js';
 const PROVIDER = 'velt';
 
 /** A status change is a resolution or a reopening depending on the new status type (§7.2). */
-type Mapped = CollabEventType | 'status_change';
+export type VeltMappedEventType = CollabEventType | 'status_change';
 
 /** Advanced (V2) event names -> core event types (§12.2). Unlisted events become `unknown`. */
-export const ADVANCED_EVENT_TYPES: Readonly<Record<string, Mapped>> = {
+export const ADVANCED_EVENT_TYPES: Readonly<Record<string, VeltMappedEventType>> = {
   'comment_annotation.add': 'thread.created',
   'comment_annotation.status_change': 'status_change',
   'comment.add': 'comment.created',
@@ -37,7 +37,7 @@ export const ADVANCED_EVENT_TYPES: Readonly<Record<string, Mapped>> = {
 };
 
 /** Basic (V1) `actionType`s -> core event types (§12.1). Unlisted action types become `unknown`. */
-export const BASIC_ACTION_TYPES: Readonly<Record<string, Mapped>> = {
+export const BASIC_ACTION_TYPES: Readonly<Record<string, VeltMappedEventType>> = {
   newlyAdded: 'thread.created',
   added: 'comment.created',
   updated: 'comment.edited',
@@ -99,7 +99,7 @@ export function toSubscription(endpoint: VeltWebhookEndpoint): WebhookSubscripti
 }
 
 /** Resolves a status change into `thread.resolved` / `thread.unresolved` from the new status type (§7.2). */
-function resolveType(mapped: Mapped | undefined, payload: Record<string, unknown>): CollabEventType {
+function resolveType(mapped: VeltMappedEventType | undefined, payload: Record<string, unknown>): CollabEventType {
   if (mapped === undefined) return 'unknown';
   if (mapped !== 'status_change') return mapped;
   const status = rec(payload.newStatus) ?? rec(rec(payload.commentAnnotation)?.status);

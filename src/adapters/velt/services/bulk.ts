@@ -24,7 +24,8 @@ import { VELT_TOKENS, type VeltContext } from './context.js';
  */
 export const WRITE_BATCH_SIZE = 50;
 
-const BulkCommentSchema = z.object({
+/** A comment of a bulk write, as `BulkCommentInput` validates it. */
+export const BulkCommentSchema = z.object({
   authorId: IdSchema,
   body: CommentBodySchema,
   metadata: MetadataSchema.optional(),
@@ -32,7 +33,8 @@ const BulkCommentSchema = z.object({
   createdAt: z.date().optional(),
 });
 
-const BulkThreadSchema = z.object({
+/** A thread of a bulk write (with its comments), as `BulkThreadInput` validates it. */
+export const BulkThreadSchema = z.object({
   /** Thread id; generated when absent (Velt's answer map cannot be matched to the request otherwise). */
   id: IdSchema.optional(),
   comments: z.array(BulkCommentSchema).min(1),
