@@ -3,7 +3,7 @@
  * and callers only want to report when one expires.
  * @module
  */
-import type { decodeJwt } from 'jose';
+import type { decodeJwt, JWTPayload } from 'jose';
 
 /** `jose` is loaded on first use: importing it costs about as much as the rest of an adapter's cold start. */
 let decoder: Promise<typeof decodeJwt> | undefined;
@@ -13,11 +13,16 @@ let decoder: Promise<typeof decodeJwt> | undefined;
  * @returns The expiry, or `undefined` when the token is not a JWT or has no positive numeric `exp`.
  */
 export async function jwtExpiry(token: string): Promise<Date | undefined> {
+  const exp = (await jwtClaims(token))?.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) && exp > 0 ? new Date(exp * 1000) : undefined;
+}
+
+/** The payload of a JWT, without verifying it, or `undefined` when the token is not a JWT. */
+export async function jwtClaims(token: string): Promise<JWTPayload | undefined> {
   decoder ??= import('jose').then((jose) => jose.decodeJwt);
   const decode = await decoder;
   try {
-    const { exp } = decode(token);
-    return typeof exp === 'number' && Number.isFinite(exp) && exp > 0 ? new Date(exp * 1000) : undefined;
+    return decode(token);
   } catch {
     return undefined;
   }

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeJwt, type JWTPayload } from 'jose';
+import { jwtClaims } from '../../core/jwt.js';
 import type { CollabEvent } from '../../core/model/event.js';
 import { describeValue, eventually, expectError, newRoom, newUser, textBody } from '../helpers.js';
 import type { ConformanceCheck, ConformanceContext } from '../types.js';
-
-/** The payload of a JWT, or `undefined` when the token is not one. */
-function jwtClaims(token: string): JWTPayload | undefined {
-  try {
-    return decodeJwt(token);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Checks of `collab.auth`. */
 export const authChecks: ConformanceCheck[] = [
@@ -36,7 +27,7 @@ export const authChecks: ConformanceCheck[] = [
         assert.ok(issued.expiresAt.getTime() > Date.now(), `expiresAt ${issued.expiresAt.toISOString()} is not in the future`);
       }
       // Any JWT: its own subject and expiry must agree with what issueToken says (read with jose, not the adapter).
-      const claims = jwtClaims(issued.token);
+      const claims = await jwtClaims(issued.token);
       if (claims) {
         if (typeof claims.sub === 'string') assert.equal(claims.sub, userId, 'the JWT subject (sub) is the user asked');
         if (typeof claims.exp === 'number' && issued.expiresAt !== undefined) {
