@@ -40,6 +40,12 @@ export interface PendingWrite {
   at: number;
 }
 
+/**
+ * How old a pending create must be before another writer may remove it as an orphan (10 minutes: longer
+ * than any REST call with its retries). A younger one may be a concurrent write still waiting for Velt.
+ */
+export const ORPHAN_GRACE_MS = 10 * 60_000;
+
 /** The parts of a message to write: what Velt gets and what the store keeps. */
 export interface SplitComment {
   velt: VeltCommentInput;
@@ -145,6 +151,14 @@ export function withComment(
   return next;
 }
 
+/**
+ * One message's content to write with `VeltSelfHosted.putComment`: `content` over what the record stores
+ * for that message (an edit keeps the stored fields it does not change, e.g. the author).
+ */
+export function mergedContent(record: VeltPartialCommentAnnotation | undefined, content: VeltPartialComment): VeltPartialComment {
+  return { ...(record?.comments?.[String(content.commentId)] ?? {}), ...content };
+}
+
 /** The store record without one message (its content and any pending note). */
 export function withoutComment(record: VeltPartialCommentAnnotation, commentId: number): VeltPartialCommentAnnotation {
   const id = String(commentId);
@@ -164,11 +178,14 @@ export function confirmed(record: VeltPartialCommentAnnotation | undefined, comm
  * The pending creates Velt does not have: content written for a message whose REST write failed and
  * that no retry completed (`veltCommentIds` are the ids Velt returned for the annotation). Readers never
  * see them (Velt is the structure's source of truth); the next write to the annotation removes them.
+ * With `olderThan` (epoch ms), only notes written before it count: a younger pending create may be another
+ * writer's REST call still in flight, whose content must not be removed (see `ORPHAN_GRACE_MS`).
  */
-export function orphanCreates(record: VeltPartialCommentAnnotation | undefined, veltCommentIds: ReadonlySet<number>, keep?: number): number[] {
+export function orphanCreates(record: VeltPartialCommentAnnotation | undefined, veltCommentIds: ReadonlySet<number>, keep?: number, olderThan?: number): number[] {
   const out: number[] = [];
   for (const [id, pending] of Object.entries(pendingOf(record))) {
     const n = Number(id);
+    if (olderThan !== undefined && !(typeof pending.at === 'number' && pending.at < olderThan)) continue;
     if (pending.op === 'create' && !veltCommentIds.has(n) && n !== keep) out.push(n);
   }
   return out;

@@ -16,7 +16,16 @@
  * schema name is the only identifier interpolated, and it is checked and quoted.
  */
 import { ConfigError } from '../../../core/errors.js';
-import { metadataString, type VeltAnnotationCollection, type VeltAnnotationQuery, type VeltAttachmentRecord, type VeltContentStore, type VeltKeyedCollection } from './store.js';
+import {
+  COMMENT_RECORD_BASE_KEYS,
+  metadataString,
+  type VeltAnnotationCollection,
+  type VeltAnnotationQuery,
+  type VeltAttachmentRecord,
+  type VeltCommentCollection,
+  type VeltContentStore,
+  type VeltKeyedCollection,
+} from './store.js';
 import type { VeltPartialCommentAnnotation, VeltPartialNotification, VeltPartialReactionAnnotation, VeltUserProfile } from './types.js';
 
 /** The part of a `pg` `Pool` (or `Client`) the store uses. */
@@ -114,6 +123,8 @@ CREATE TABLE IF NOT EXISTS $schema.notifications (
   },
 ]);
 
+/** The record key of the adapter's pending notes (`content.ts` `PENDING_KEY`; a constant, never input). */
+const PENDING = 'unicollabPending';
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Advisory lock id of the migrations ("velt" in ASCII). */
 const MIGRATION_LOCK = 0x76656c74;
@@ -173,6 +184,90 @@ function annotationTable<T extends { annotationId: string }>(db: PgQueryable, ta
     async delete(organizationId, annotationId) {
       const { rowCount } = await db.query(`DELETE FROM ${table} WHERE organization_id = $1 AND annotation_id = $2`, [organizationId, annotationId]);
       return (rowCount ?? 0) > 0;
+    },
+  };
+}
+
+/** `x` when it is a JSON object, else `{}` (SQL expression). */
+const objectOr = (x: string): string => `(CASE WHEN jsonb_typeof(${x}) = 'object' THEN ${x} ELSE '{}'::jsonb END)`;
+
+/**
+ * The comment annotations table: `annotationTable` plus per-message writes, each ONE statement
+ * (`INSERT ... ON CONFLICT DO UPDATE` / `UPDATE`): PostgreSQL locks the row and computes the new value
+ * from its latest committed version, so concurrent writers (other pools, other processes) to the same
+ * thread never lose each other's messages. Ids are parameters (`ARRAY['comments', $3::text]`), never SQL text.
+ */
+function commentTable(db: PgQueryable, table: string): VeltCommentCollection {
+  const base = annotationTable<VeltPartialCommentAnnotation>(db, table);
+  const stored = `${table}.data`;
+  return {
+    ...base,
+    async putComment(organizationId, annotationId, commentId, put) {
+      // $1 org, $2 annotation id, $3 comment id, $4 content, $5 metadata (or null), $6 from (or null),
+      // $7 whether to touch the pending note, $8 the note (null: remove it).
+      const withComments = `(${stored} || jsonb_build_object('comments', ${objectOr(`${stored}->'comments'`)}))`;
+      const withMessage = `jsonb_set(${withComments}, ARRAY['comments', $3::text], $4::jsonb, true)`;
+      const withMetadata = `(${withMessage} || CASE WHEN $5::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('metadata', ${objectOr(`${stored}->'metadata'`)} || $5::jsonb) END)`;
+      const withFrom = `(${withMetadata} || CASE WHEN $6::jsonb IS NULL OR ${stored} ? 'from' THEN '{}'::jsonb ELSE jsonb_build_object('from', $6::jsonb) END)`;
+      const pendingAfter = `(${objectOr(`${stored}->'${PENDING}'`)} - $3::text) || CASE WHEN $8::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($3::text, $8::jsonb) END`;
+      const withPending = `(${withFrom} || CASE WHEN $7::boolean THEN jsonb_build_object('${PENDING}', ${pendingAfter}) ELSE '{}'::jsonb END)`;
+      const initial = `jsonb_build_object('annotationId', $2::text, 'metadata', coalesce($5::jsonb, '{}'::jsonb), 'comments', jsonb_build_object($3::text, $4::jsonb))
+             || CASE WHEN $6::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('from', $6::jsonb) END
+             || CASE WHEN $7::boolean THEN jsonb_build_object('${PENDING}', CASE WHEN $8::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($3::text, $8::jsonb) END) ELSE '{}'::jsonb END`;
+      const metadata = put.metadata ?? null;
+      await db.query(
+        `INSERT INTO ${table} (organization_id, annotation_id, document_id, folder_id, data)
+         VALUES ($1, $2, NULLIF($5::jsonb->>'documentId', ''), NULLIF($5::jsonb->>'folderId', ''), ${initial})
+         ON CONFLICT (organization_id, annotation_id) DO UPDATE SET
+           data = ${withPending},
+           document_id = COALESCE(EXCLUDED.document_id, ${table}.document_id),
+           folder_id = COALESCE(EXCLUDED.folder_id, ${table}.folder_id),
+           updated_at = now()`,
+        [
+          organizationId,
+          annotationId,
+          commentId,
+          JSON.stringify(put.content),
+          metadata === null ? null : JSON.stringify(metadata),
+          put.from ? JSON.stringify({ userId: put.from.userId }) : null,
+          put.pending !== undefined,
+          put.pending === undefined || put.pending === null ? null : JSON.stringify(put.pending),
+        ],
+      );
+    },
+    async deleteComment(organizationId, annotationId, commentId, options) {
+      if (options?.dropEmptyRecord) {
+        // Step 1 (atomic on the row): delete the record when it holds nothing but this message. If another
+        // writer added anything, the condition fails and step 2 removes just this message.
+        const { rowCount: dropped } = await db.query(
+          `DELETE FROM ${table}
+           WHERE organization_id = $1 AND annotation_id = $2
+             AND (${objectOr(`data->'comments'`)} ? $3::text OR ${objectOr(`data->'${PENDING}'`)} ? $3::text)
+             AND (${objectOr(`data->'comments'`)} - $3::text) = '{}'::jsonb
+             AND (${objectOr(`data->'${PENDING}'`)} - $3::text) = '{}'::jsonb
+             AND (data - $4::text[]) = '{}'::jsonb`,
+          [organizationId, annotationId, commentId, [...COMMENT_RECORD_BASE_KEYS]],
+        );
+        if ((dropped ?? 0) > 0) return true;
+      }
+      const { rowCount } = await db.query(
+        `UPDATE ${table} SET
+           data = jsonb_set(data, '{comments}', ${objectOr(`data->'comments'`)} - $3::text, true)
+                  || CASE WHEN data ? '${PENDING}' THEN jsonb_build_object('${PENDING}', ${objectOr(`data->'${PENDING}'`)} - $3::text) ELSE '{}'::jsonb END,
+           updated_at = now()
+         WHERE organization_id = $1 AND annotation_id = $2
+           AND (${objectOr(`data->'comments'`)} ? $3::text OR ${objectOr(`data->'${PENDING}'`)} ? $3::text)`,
+        [organizationId, annotationId, commentId],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async clearPending(organizationId, annotationId, commentIds) {
+      if (commentIds.length === 0) return;
+      await db.query(
+        `UPDATE ${table} SET data = jsonb_set(data, '{${PENDING}}', ${objectOr(`data->'${PENDING}'`)} - $3::text[], true), updated_at = now()
+         WHERE organization_id = $1 AND annotation_id = $2 AND data ? '${PENDING}'`,
+        [organizationId, annotationId, [...commentIds]],
+      );
     },
   };
 }
@@ -242,7 +337,7 @@ export function createPostgresVeltContentStore(options: PostgresVeltContentStore
   const db: PgQueryable = { query: async (text, values) => (await getPool()).query(text, values) };
 
   return {
-    comments: annotationTable<VeltPartialCommentAnnotation>(db, `${schema}.comment_annotations`),
+    comments: commentTable(db, `${schema}.comment_annotations`),
     reactions: annotationTable<VeltPartialReactionAnnotation>(db, `${schema}.reaction_annotations`),
     attachments: {
       async get(organizationId, attachmentId) {

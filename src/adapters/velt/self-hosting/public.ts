@@ -21,6 +21,8 @@ export {
   type VeltAttachmentCollection,
   type VeltAttachmentRecord,
   type VeltKeyedCollection,
+  type VeltCommentCollection,
+  type VeltCommentPut,
 } from './store.js';
 export {
   createPostgresVeltContentStore,

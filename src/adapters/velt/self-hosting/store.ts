@@ -4,7 +4,10 @@
  * Every method is scoped to an organization: records of another organization are never read,
  * overwritten or deleted, even with the same id.
  */
-import type { VeltPartialCommentAnnotation, VeltPartialNotification, VeltPartialReactionAnnotation, VeltUserProfile } from './types.js';
+import type { VeltPartialComment, VeltPartialCommentAnnotation, VeltPartialNotification, VeltPartialReactionAnnotation, VeltUserProfile } from './types.js';
+
+/** The record key under which the Velt adapter notes writes Velt has not confirmed (`content.ts` `PENDING_KEY`). */
+const PENDING = 'unicollabPending';
 
 /** Filters of an annotation read; all given ones apply (AND). */
 export interface VeltAnnotationQuery {
@@ -58,9 +61,55 @@ export interface VeltKeyedCollection<T> {
   delete(organizationId: string, id: string): Promise<boolean>;
 }
 
+/** One message's content to write with `VeltCommentCollection.putComment`. */
+export interface VeltCommentPut {
+  /** The message's content: replaces what is stored under `comments[commentId]` (not merged). */
+  content: VeltPartialComment;
+  /** Merged over the record's `metadata` (top-level keys; e.g. `organizationId`, `documentId`). */
+  metadata?: Record<string, unknown>;
+  /** The thread's author: set only when the record has no `from` key yet. */
+  from?: { userId: string };
+  /**
+   * The note under `unicollabPending[commentId]`: a value sets it, `null` removes it, absent leaves it
+   * as it is.
+   */
+  pending?: unknown;
+}
+
+/**
+ * The comment annotations collection, with atomic per-message writes. `upsert` replaces a record's whole
+ * `comments` map, so a writer that reads a record, changes one message and upserts it back can erase a
+ * message another writer added in between. The per-message operations change only their own message and
+ * keep every other key and message as it is at the moment of the write (one atomic step: a synchronous
+ * map update in memory, one SQL statement in PostgreSQL), so concurrent writers to the same thread never
+ * lose each other's messages.
+ *
+ * They are optional so that existing custom stores keep working: without them the Velt adapter falls back
+ * to read-modify-write through `get` + `upsert`, which is NOT safe under concurrent writes to one thread.
+ */
+export interface VeltCommentCollection extends VeltAnnotationCollection<VeltPartialCommentAnnotation> {
+  /**
+   * Writes one message's content (`comments[commentId] = put.content`), creating the record when there is
+   * none (`annotationId`, `metadata`, `comments`), and optionally its pending note and the thread's author.
+   * Other messages, pending notes and keys are kept.
+   */
+  putComment?(organizationId: string, annotationId: string, commentId: string, put: VeltCommentPut): Promise<void>;
+  /**
+   * Removes one message's content and its pending note (other messages are kept; the record stays, even
+   * empty, unless `dropEmptyRecord`). Resolves `true` when there was either to remove.
+   *
+   * `dropEmptyRecord`: when the record holds nothing but this message (no other message, no other pending
+   * note, no keys beyond `annotationId`, `metadata`, `from`), the whole record is deleted instead (undoing
+   * the first write of a thread that did not exist); a record another writer added a message to is kept.
+   */
+  deleteComment?(organizationId: string, annotationId: string, commentId: string, options?: { dropEmptyRecord?: boolean }): Promise<boolean>;
+  /** Removes the pending notes of these messages, leaving their content and everything else as it is. */
+  clearPending?(organizationId: string, annotationId: string, commentIds: readonly string[]): Promise<void>;
+}
+
 /** The content store of a data-provider handler (and, later, of the Velt adapter's self-hosted mode). */
 export interface VeltContentStore {
-  readonly comments: VeltAnnotationCollection<VeltPartialCommentAnnotation>;
+  readonly comments: VeltCommentCollection;
   readonly reactions: VeltAnnotationCollection<VeltPartialReactionAnnotation>;
   readonly attachments: VeltAttachmentCollection;
   readonly users: VeltKeyedCollection<VeltUserProfile>;
@@ -89,8 +138,7 @@ function matches(record: { annotationId: string; metadata?: unknown }, query: Ve
 
 const keyOf = (organizationId: string, id: string | number): string => `${organizationId}\u0000${id}`;
 
-function memoryAnnotations<T extends { annotationId: string }>(): VeltAnnotationCollection<T> {
-  const records = new Map<string, { organizationId: string; record: T }>();
+function memoryAnnotations<T extends { annotationId: string }>(records = new Map<string, { organizationId: string; record: T }>()): VeltAnnotationCollection<T> {
   return {
     async get(organizationId, query) {
       const out: Record<string, T> = {};
@@ -108,6 +156,65 @@ function memoryAnnotations<T extends { annotationId: string }>(): VeltAnnotation
     },
     async delete(organizationId, annotationId) {
       return records.delete(keyOf(organizationId, annotationId));
+    },
+  };
+}
+
+const objectOr = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/** The top-level keys a record written by `putComment` alone has (see `deleteComment`'s `dropEmptyRecord`). */
+export const COMMENT_RECORD_BASE_KEYS: readonly string[] = Object.freeze(['annotationId', 'metadata', 'from', 'comments', PENDING]);
+
+function onlyThisMessage(record: VeltPartialCommentAnnotation, commentId: string): boolean {
+  if (Object.keys(record).some((k) => !COMMENT_RECORD_BASE_KEYS.includes(k))) return false;
+  const others = (value: unknown) => Object.keys(objectOr(value)).filter((id) => id !== commentId).length;
+  return others(record.comments) === 0 && others(record[PENDING]) === 0;
+}
+
+/** The memory comment collection: `memoryAnnotations` plus per-message writes (synchronous, so atomic). */
+function memoryComments(): VeltCommentCollection {
+  const records = new Map<string, { organizationId: string; record: VeltPartialCommentAnnotation }>();
+  const base = memoryAnnotations<VeltPartialCommentAnnotation>(records);
+  return {
+    ...base,
+    async putComment(organizationId, annotationId, commentId, put) {
+      const key = keyOf(organizationId, annotationId);
+      const record: VeltPartialCommentAnnotation = records.get(key)?.record ?? { annotationId, comments: {} };
+      const next = { ...record } as Record<string, unknown>;
+      if (put.metadata) next.metadata = { ...objectOr(record.metadata), ...structuredClone(put.metadata) };
+      else if (!('metadata' in next)) next.metadata = {};
+      next.annotationId = annotationId;
+      next.comments = { ...objectOr(record.comments), [commentId]: structuredClone(put.content) };
+      if (put.from && !('from' in record)) next.from = { userId: put.from.userId };
+      if (put.pending !== undefined) {
+        const { [commentId]: _old, ...rest } = objectOr(record[PENDING]);
+        next[PENDING] = put.pending === null ? rest : { ...rest, [commentId]: structuredClone(put.pending) };
+      }
+      records.set(key, { organizationId, record: next as VeltPartialCommentAnnotation });
+    },
+    async deleteComment(organizationId, annotationId, commentId, options) {
+      const key = keyOf(organizationId, annotationId);
+      const entry = records.get(key);
+      if (!entry) return false;
+      const comments = objectOr(entry.record.comments);
+      const pending = objectOr(entry.record[PENDING]);
+      if (!(commentId in comments) && !(commentId in pending)) return false;
+      if (options?.dropEmptyRecord && onlyThisMessage(entry.record, commentId)) return records.delete(key);
+      const { [commentId]: _c, ...keptComments } = comments;
+      const next = { ...entry.record, comments: keptComments } as Record<string, unknown>;
+      if (PENDING in entry.record) {
+        const { [commentId]: _p, ...keptPending } = pending;
+        next[PENDING] = keptPending;
+      }
+      entry.record = next as VeltPartialCommentAnnotation;
+      return true;
+    },
+    async clearPending(organizationId, annotationId, commentIds) {
+      const entry = records.get(keyOf(organizationId, annotationId));
+      if (!entry || !(PENDING in entry.record)) return;
+      const pending = { ...objectOr(entry.record[PENDING]) };
+      for (const id of commentIds) delete pending[id];
+      entry.record = { ...entry.record, [PENDING]: pending };
     },
   };
 }
@@ -139,7 +246,7 @@ function memoryKeyed<T>(idOf: (record: T) => string): VeltKeyedCollection<T> {
 export function createMemoryVeltContentStore(): VeltContentStore {
   const attachments = new Map<string, VeltAttachmentRecord>();
   return {
-    comments: memoryAnnotations<VeltPartialCommentAnnotation>(),
+    comments: memoryComments(),
     reactions: memoryAnnotations<VeltPartialReactionAnnotation>(),
     attachments: {
       async get(organizationId, attachmentId) {

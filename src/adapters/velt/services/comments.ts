@@ -8,18 +8,7 @@ import { toVeltBody, toVeltComment } from '../mappers/bodies.js';
 import { assertNoReservedKeys, CONTEXT_RESERVED_KEYS } from '../mappers/metadata.js';
 import { parseCommentId, toComment } from '../mappers/threads.js';
 import type { VeltComment, VeltCommentInput } from '../schemas.js';
-import {
-  confirmed,
-  fingerprintOf,
-  newCommentId,
-  orphanCreates,
-  pendingCreateFor,
-  splitComment,
-  storedCommentIds,
-  structuralTags,
-  withComment,
-  withoutComment,
-} from '../self-hosting/content.js';
+import { fingerprintOf, mergedContent, newCommentId, ORPHAN_GRACE_MS, orphanCreates, pendingCreateFor, splitComment, storedCommentIds, structuralTags } from '../self-hosting/content.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
 import type { VeltSelfHosted } from './self-hosted.js';
 
@@ -55,7 +44,9 @@ export class VeltCommentService implements CommentService {
    * Self-hosted `comments.create`: the comment id is chosen here, the content written to the store first,
    * then the structure to Velt. Retrying the same call after a `PartialFailureError` reuses the pending id
    * (same author and content), so the thread never gets the message twice. Pending creates of this thread
-   * that Velt does not have (failed writes nobody retried) are removed from the store by this write.
+   * that Velt does not have (failed writes nobody retried, older than `ORPHAN_GRACE_MS`) are removed from
+   * the store by this write. Every store write is per message (`VeltSelfHosted.putComment`), so concurrent
+   * creates on one thread keep each other's content.
    */
   private async createSelfHosted(sh: VeltSelfHosted, input: CreateCommentInput, options?: CallOptions): Promise<Comment> {
     const op = 'comments.create';
@@ -66,22 +57,28 @@ export class VeltCommentService implements CommentService {
     const retried = pendingCreateFor(previous, fingerprint);
     const commentId = retried ?? newCommentId(storedCommentIds(previous));
     const { velt, content } = splitComment(full, commentId);
-    let next = withComment(previous, { annotationId: input.threadId, organizationId: org, documentId: input.roomId }, content, { op: 'create', fingerprint, at: Date.now() });
+    const pending = { op: 'create', fingerprint, at: Date.now() } as const;
+    let orphans: number[] = [];
     const veltIds = async (): Promise<Set<number>> => {
       const comments = await this.ctx.client.getComments({ organizationId: org, documentId: input.roomId, annotationId: input.threadId }, op, this.ctx.call(options));
       return new Set(comments.flatMap((c) => (c ? [c.commentId] : [])));
     };
-    if (orphanCreates(previous, new Set(), commentId).length > 0) {
+    const olderThan = pending.at - ORPHAN_GRACE_MS;
+    if (orphanCreates(previous, new Set(), commentId, olderThan).length > 0) {
       // Repair: content of creates that failed and were not retried (Velt lacks the message) is dropped.
+      // Younger pending creates may be concurrent writes still in flight: they are left alone.
       const existing = await veltIds().catch(() => undefined);
-      if (existing) for (const orphan of orphanCreates(previous, existing, commentId)) next = withoutComment(next, orphan);
+      if (existing) orphans = orphanCreates(previous, existing, commentId, olderThan);
     }
     await sh.write({
       operation: op,
       written: [`store:comment_annotations/${input.threadId}/comments/${commentId}`],
       failedId: `velt:commentannotations/${input.threadId}/comments/${commentId}`,
-      store: () => sh.store.comments.upsert(org, [next]),
-      rollback: () => sh.restore(org, input.threadId, previous),
+      store: async () => {
+        await sh.putComment(org, input.threadId, content, { documentId: input.roomId, pending });
+        for (const orphan of orphans) await sh.deleteComment(org, input.threadId, orphan);
+      },
+      rollback: () => sh.restoreComment(org, input.threadId, commentId, previous, input.roomId),
       rest: async () => {
         await this.ctx.client.addComments(
           { organizationId: org, documentId: input.roomId, annotationId: input.threadId, commentData: [velt], ...this.ctx.createFlags() },
@@ -91,7 +88,7 @@ export class VeltCommentService implements CommentService {
       },
       ...(retried !== undefined ? { alreadyApplied: async () => (await veltIds()).has(commentId) } : {}),
     });
-    await sh.setPending(org, input.threadId, confirmed(next, [commentId])).catch(() => {});
+    await sh.confirm(org, input.threadId, [commentId]).catch(() => {});
     return toComment(await this.fetch(input.roomId, input.threadId, commentId, op, options), input.threadId, input.roomId);
   }
 
@@ -138,14 +135,14 @@ export class VeltCommentService implements CommentService {
     // Tags are always replaced, even by none, so mentions removed by the edit are untagged in the store too.
     content.taggedUserContacts = content.taggedUserContacts ?? [];
     content.to = content.to ?? [];
-    const next = withComment(previous, { annotationId: threadId, organizationId: org, documentId: roomId }, content, { op: 'edit', fingerprint: fingerprintOf(content), at: Date.now() });
+    const pending = { op: 'edit', fingerprint: fingerprintOf(content), at: Date.now() } as const;
     const hasText = fields.commentText !== '' || fields.commentHtml !== '';
     await sh.write({
       operation: op,
       written: [`store:comment_annotations/${threadId}/comments/${id}`],
       failedId: `velt:commentannotations/${threadId}/comments/${id}`,
-      store: () => sh.store.comments.upsert(org, [next]),
-      rollback: () => sh.restore(org, threadId, previous),
+      store: () => sh.putComment(org, threadId, mergedContent(previous, content), { documentId: roomId, pending }),
+      rollback: () => sh.restoreComment(org, threadId, id, previous, roomId),
       rest: async () => {
         const result = await this.ctx.client.updateComments(
           {
@@ -161,7 +158,7 @@ export class VeltCommentService implements CommentService {
         assertBatchSucceeded(result, op);
       },
     });
-    await sh.setPending(org, threadId, confirmed(next, [id])).catch(() => {});
+    await sh.confirm(org, threadId, [id]).catch(() => {});
     return toComment(await this.fetch(roomId, threadId, id, op, options), threadId, roomId);
   }
 
@@ -183,10 +180,10 @@ export class VeltCommentService implements CommentService {
       written: [`store:comment_annotations/${threadId}/comments/${id} (deleted)`],
       failedId: `velt:commentannotations/${threadId}/comments/${id}`,
       store: async () => {
-        if (previous?.comments?.[String(id)] !== undefined) await sh.store.comments.upsert(org, [withoutComment(previous, id)]);
+        if (previous?.comments?.[String(id)] !== undefined) await sh.deleteComment(org, threadId, id);
       },
       rollback: async () => {
-        if (previous?.comments?.[String(id)] !== undefined) await sh.store.comments.upsert(org, [previous]);
+        if (previous?.comments?.[String(id)] !== undefined) await sh.restoreComment(org, threadId, id, previous, roomId);
       },
       rest,
     });

@@ -7,10 +7,10 @@
 import { CollabError, PartialFailureError } from '../../../core/errors.js';
 import { partialFailureMessage } from '../../../core/partial-failure.js';
 import type { VeltAnnotation, VeltComment, VeltUser } from '../schemas.js';
-import { iconsOf, mergeAnnotation, mergeComment, mergeUser, PENDING_KEY, reactionIdsOf } from '../self-hosting/content.js';
+import { iconsOf, mergeAnnotation, mergeComment, mergeUser, pendingOf, PENDING_KEY, type PendingWrite, reactionIdsOf, withComment, withoutComment } from '../self-hosting/content.js';
 import type { VeltBlobStore } from '../self-hosting/blobs.js';
 import type { VeltContentStore } from '../self-hosting/store.js';
-import type { VeltPartialCommentAnnotation } from '../self-hosting/types.js';
+import type { VeltPartialComment, VeltPartialCommentAnnotation } from '../self-hosting/types.js';
 
 /** The self-hosted mode of one Velt collab: the store (when the mode is on) and whether the collab owns it. */
 export class VeltSelfHostingRuntime {
@@ -123,6 +123,91 @@ export class VeltSelfHosted {
   async setPending(organizationId: string, annotationId: string, pending: Record<string, unknown>): Promise<void> {
     // No `comments` key: the store's upsert keeps the stored map (top-level keys merge, §store.ts).
     await this.store.comments.upsert(organizationId, [{ annotationId, [PENDING_KEY]: pending } as unknown as VeltPartialCommentAnnotation]);
+  }
+
+  /**
+   * Writes one message's content and its pending note, keeping every other message of the thread: one
+   * atomic store operation (`comments.putComment`) when the store has it, so concurrent writes to the same
+   * thread cannot erase each other. `content` replaces the stored message (merge the stored fields in
+   * first when editing, `mergedContent`). A store without `putComment` gets a read-modify-write (unsafe
+   * under concurrent writes to one thread).
+   */
+  async putComment(
+    organizationId: string,
+    annotationId: string,
+    content: VeltPartialComment,
+    options: { documentId: string; pending?: PendingWrite | null },
+  ): Promise<void> {
+    const commentId = String(content.commentId);
+    const comments = this.store.comments;
+    const metadata = { organizationId, documentId: options.documentId };
+    if (comments.putComment) {
+      await comments.putComment(organizationId, annotationId, commentId, {
+        content,
+        metadata,
+        ...(content.from ? { from: { userId: content.from.userId } } : {}),
+        ...(options.pending !== undefined ? { pending: options.pending } : {}),
+      });
+      return;
+    }
+    const record = await this.record(organizationId, annotationId);
+    const { [commentId]: _previous, ...others } = record?.comments ?? {};
+    const base = record ? { ...record, comments: others } : undefined;
+    const next = withComment(base, { annotationId, organizationId, documentId: options.documentId }, content, options.pending ?? ({} as PendingWrite));
+    if (options.pending === undefined || options.pending === null) {
+      const pending = pendingOf(record);
+      if (options.pending === null) delete pending[commentId];
+      next[PENDING_KEY] = pending;
+    }
+    await comments.upsert(organizationId, [next]);
+  }
+
+  /**
+   * Removes one message's content and pending note (atomic with `comments.deleteComment`; else
+   * read-modify-write). `dropEmptyRecord`: see `VeltCommentCollection.deleteComment`.
+   */
+  async deleteComment(organizationId: string, annotationId: string, commentId: number | string, options?: { dropEmptyRecord?: boolean }): Promise<void> {
+    const comments = this.store.comments;
+    if (comments.deleteComment) {
+      await comments.deleteComment(organizationId, annotationId, String(commentId), options);
+      return;
+    }
+    const record = await this.record(organizationId, annotationId);
+    if (!record) return;
+    const next = withoutComment(record, Number(commentId));
+    const empty = Object.keys(next.comments ?? {}).length === 0 && Object.keys(pendingOf(next)).length === 0;
+    if (options?.dropEmptyRecord && empty) await comments.delete(organizationId, annotationId);
+    else await comments.upsert(organizationId, [next]);
+  }
+
+  /** Clears the pending notes of messages Velt confirmed (atomic with `comments.clearPending`; else read-modify-write). */
+  async confirm(organizationId: string, annotationId: string, commentIds: readonly (number | string)[]): Promise<void> {
+    const ids = commentIds.map(String);
+    const comments = this.store.comments;
+    if (comments.clearPending) {
+      await comments.clearPending(organizationId, annotationId, ids);
+      return;
+    }
+    const pending = pendingOf(await this.record(organizationId, annotationId));
+    for (const id of ids) delete pending[id];
+    await this.setPending(organizationId, annotationId, pending);
+  }
+
+  /**
+   * Undoes a `putComment` (after Velt refused the write): the message's content and pending note are put
+   * back as they were in `previous` (the record read before the write), or removed when it had none.
+   * Other messages, written by others since, are kept; when there was no record before, the record is
+   * removed unless another writer added to it since.
+   */
+  async restoreComment(organizationId: string, annotationId: string, commentId: number | string, previous: VeltPartialCommentAnnotation | undefined, documentId: string): Promise<void> {
+    const id = String(commentId);
+    const content = previous?.comments?.[id];
+    if (content === undefined) {
+      await this.deleteComment(organizationId, annotationId, id, { dropEmptyRecord: previous === undefined });
+      return;
+    }
+    const note = pendingOf(previous)[id];
+    await this.putComment(organizationId, annotationId, { ...content, commentId: content.commentId ?? id }, { documentId, pending: note ?? null });
   }
 
   /** Annotations with their content merged in (text/HTML by annotation and comment id, reaction icons). */

@@ -20,7 +20,7 @@ import {
   type VeltStatusPatch,
 } from '../mappers/threads.js';
 import type { VeltAnnotation, VeltAnnotationInput } from '../schemas.js';
-import { confirmed, fingerprintOf, newAnnotationId, newCommentId, pendingCreateFor, splitComment, storedCommentIds, withComment } from '../self-hosting/content.js';
+import { fingerprintOf, newAnnotationId, newCommentId, pendingCreateFor, splitComment, storedCommentIds, withComment } from '../self-hosting/content.js';
 import { THREAD_BULK_WRITES, type ThreadBulkWrites } from '../../../core/adapter.js';
 import type { VeltBulk } from './bulk.js';
 import { VELT_TOKENS, type VeltContext } from './context.js';
@@ -123,7 +123,7 @@ export class VeltThreadService implements ThreadService {
       ...(retried !== undefined ? { alreadyApplied: applied } : {}),
     });
     // Confirmed: the pending note is cleared. A failure here leaves a note that readers ignore (Velt has the message).
-    await sh.setPending(org, threadId, confirmed(next, [commentId])).catch(() => {});
+    await sh.confirm(org, threadId, [commentId]).catch(() => {});
     return toThread(await this.fetch(input.roomId, threadId, op, options), input.roomId);
   }
 

@@ -9,7 +9,7 @@ import { type Collab, createCollab, registerAdapter } from '../../../../src/coll
 import { CollabError, NotFoundError, PartialFailureError } from '../../../../src/core/errors.js';
 import { fromText } from '../../../../src/core/body/index.js';
 import type { VeltContentStore } from '../../../../src/adapters/velt/self-hosting/store.js';
-import { PENDING_KEY } from '../../../../src/adapters/velt/self-hosting/content.js';
+import { ORPHAN_GRACE_MS, PENDING_KEY } from '../../../../src/adapters/velt/self-hosting/content.js';
 import { startVeltEmulator, type VeltEmulator } from '../emulator/server.js';
 import { contentSentToVelt, veltSideLeaks } from '../conformance/self-hosted-probe.js';
 
@@ -162,10 +162,16 @@ export function selfHostedSuite(name: string, makeStore: () => Promise<VeltConte
       const orphan = /comments\/(\d+)$/.exec(error.written[0]!)![1]!;
       expect((await record(thread.id))?.comments[orphan]).toBeDefined();
       expect((await collab.threads.get(ROOM, thread.id)).comments).toHaveLength(1);
+      // A pending create younger than ORPHAN_GRACE_MS may be a concurrent write still in flight: it is kept.
+      const young = await collab.comments.create({ roomId: ROOM, threadId: thread.id, authorId: 'bob', body: text('a younger reply') });
+      expect((await record(thread.id))?.comments[orphan]).toBeDefined();
+      // Once older than that, the next create removes it.
+      const note = (await record(thread.id))![PENDING_KEY][orphan];
+      await store.comments.upsert(ORG, [{ annotationId: thread.id, [PENDING_KEY]: { [orphan]: { ...note, at: note.at - ORPHAN_GRACE_MS - 1 } } } as never]);
       const other = await collab.comments.create({ roomId: ROOM, threadId: thread.id, authorId: 'bob', body: text('a different reply') });
       const after = await record(thread.id);
       expect(after?.comments[orphan]).toBeUndefined();
-      expect(Object.keys(after?.comments ?? {}).sort()).toEqual([thread.comments[0]!.id, other.id].sort());
+      expect(Object.keys(after?.comments ?? {}).sort()).toEqual([thread.comments[0]!.id, young.id, other.id].sort());
       expect(after?.[PENDING_KEY]).toEqual({});
     });
 
