@@ -9,6 +9,8 @@
  * @packageDocumentation
  */
 import 'reflect-metadata';
+// The root entry exports every model schema anyway: its argument tables load with them, not in the first createCollab.
+import './core/model/arguments.js';
 
 export {
   createCollab,

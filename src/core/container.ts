@@ -5,6 +5,7 @@ import { ADAPTER_SPECIFICATION_VERSION, type AdapterDefinition, type OptionalSer
 import { CAPABILITY_KEYS, type CapabilityDeclaration, type CapabilityKey, type CapabilityMap, type CapabilityNotes, isCapabilityKey, missingCapabilities } from './capabilities.js';
 import { type BaseParsedConfig, parseConfig } from './config.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { loadMethodArguments } from './argument-tables.js';
 import { guardService } from './guard.js';
 import { registerSecretShapes } from './redact.js';
 import { closestKey } from './suggest.js';
@@ -208,6 +209,8 @@ export async function bindCollabWith(container: InversifyContainer, definition: 
   const required = requiredCapabilities(options);
   acceptAdapterDefinition(definition);
   const parsed: BaseParsedConfig = parseConfig(definition, config);
+  // The argument schemas load on first use (not at import); every guarded service needs them.
+  await loadMethodArguments();
   const declaration = effectiveCapabilities(definition, definition.capabilities(parsed as never));
   const missing = missingCapabilities(declaration, required);
   if (missing.length > 0) {

@@ -1,6 +1,6 @@
 import { assertCapability, type CapabilityDeclaration, type CapabilityKey } from './capabilities.js';
 import { AbortedError, ClientClosedError, CollabError, ValidationError } from './errors.js';
-import { METHOD_ARGUMENTS } from './model/arguments.js';
+import { loadedMethodArguments } from './argument-tables.js';
 import { validateArguments } from './validation.js';
 
 /** A method's capability, or the capabilities it may need depending on its arguments (`keys` lists them all). */
@@ -101,7 +101,10 @@ const OPEN: GuardLifecycle = { closed: false };
  */
 export function guardService<T extends object>(group: string, service: T, provider: string, declaration: CapabilityDeclaration, lifecycle: GuardLifecycle = OPEN): T {
   const rules = METHOD_CAPABILITIES[group] ?? {};
-  const shapes = METHOD_ARGUMENTS[group] ?? {};
+  const tables = loadedMethodArguments();
+  // `bindCollabWith` loads them before it guards anything; a direct caller awaits `loadMethodArguments()` first.
+  if (tables === undefined) throw new Error('guardService: the argument schemas are not loaded (await loadMethodArguments() from core/argument-tables first)');
+  const shapes = tables[group] ?? {};
   const overrides = new Map<PropertyKey, unknown>();
   for (const method of new Set([...Object.keys(rules), ...Object.keys(shapes)])) {
     const original = (service as Record<string, unknown>)[method];

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { setMethodArguments } from '../argument-tables.js';
 import { CreateCommentInputSchema, EditCommentInputSchema, ReactionInputSchema } from './comment.js';
 import { MetadataPatchSchema, PageRequestSchema } from './common.js';
 import { CreateWebhookSubscriptionInputSchema } from './event.js';
@@ -124,3 +125,5 @@ export const METHOD_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, M
     patch: method(id('roomId'), named('operations', JsonPatchSchema)),
   },
 };
+
+setMethodArguments(METHOD_ARGUMENTS);
