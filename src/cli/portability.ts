@@ -6,10 +6,11 @@
  * after the writes in flight, keeps the checkpoint and exits 130.
  * @module
  */
-import { readFile, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { type Collab, createCollab } from '../collab.js';
 import { AbortedError, CollabError, ConfigError } from '../core/errors.js';
 import { describeLosses, exportData, type ExportLine, importData, type ImportReport, LossRefusedError, type LossReport, migrate, type MigrateReport, type RecordCounts, verify, type VerifyReport, writeNdjsonFile } from '../portability/index.js';
+import { readCheckpoint } from '../portability/checkpoint.js';
 import { importConstraintsOf } from '../portability/constraints.js';
 import { scanSource } from '../portability/source.js';
 import type { CliRequest, PortabilityOptions } from './args.js';
@@ -138,6 +139,22 @@ async function open(file: string | undefined, side: '--from' | '--to', request: 
   return createCollab(await sideConfig(file, side, request.provider, env));
 }
 
+/** Both sides of a migrate or verify; the first is closed again when the second cannot be opened. */
+async function openBoth(request: Request, env: Env): Promise<{ from: Collab; to: Collab }> {
+  const from = await open(request.options.from, '--from', request, env);
+  try {
+    return { from, to: await open(request.options.to, '--to', request, env) };
+  } catch (err) {
+    await from.close();
+    throw err;
+  }
+}
+
+/** The export filters of the command line (`--rooms`, `--since`, `--users`). */
+function exportFilters(opts: PortabilityOptions): { rooms?: string[]; since?: Date; users?: string[] } {
+  return { ...(opts.rooms ? { rooms: opts.rooms } : {}), ...(opts.since ? { since: opts.since } : {}), ...(opts.users ? { users: opts.users } : {}) };
+}
+
 async function runExport(request: Request, o: Output, signal: AbortSignal, ctx: PortabilityContext): Promise<number> {
   const opts = request.options;
   const out = opts.out!;
@@ -148,7 +165,7 @@ async function runExport(request: Request, o: Output, signal: AbortSignal, ctx: 
   const partial = `${out}.partial`;
   try {
     const lines = async function* (): AsyncGenerator<ExportLine> {
-      for await (const line of exportData(collab, { ...(opts.rooms ? { rooms: opts.rooms } : {}), ...(opts.since ? { since: opts.since } : {}), ...(opts.users ? { users: opts.users } : {}), signal, onProgress: progress.onProgress })) {
+      for await (const line of exportData(collab, { ...exportFilters(opts), signal, onProgress: progress.onProgress })) {
         if (line.kind === 'trailer') trailer = line;
         yield line;
       }
@@ -243,16 +260,9 @@ async function runImport(request: Request, o: Output, signal: AbortSignal, ctx: 
 
 async function runMigrate(request: Request, o: Output, signal: AbortSignal, ctx: PortabilityContext): Promise<number> {
   const opts = request.options;
-  const from = await open(opts.from, '--from', request, ctx.env);
-  let to: Collab;
-  try {
-    to = await open(opts.to, '--to', request, ctx.env);
-  } catch (err) {
-    await from.close();
-    throw err;
-  }
+  const { from, to } = await openBoth(request, ctx.env);
   const progress = o.progress();
-  const filters = { ...(opts.rooms ? { rooms: opts.rooms } : {}), ...(opts.since ? { since: opts.since } : {}), ...(opts.users ? { users: opts.users } : {}) };
+  const filters = exportFilters(opts);
   unlistedNotifications(o, from, opts);
   try {
     if (opts.dryRun) return await dryRun(o, 'migrate', to, () => exportData(from, { ...filters, signal }), opts.allowLoss, progress);
@@ -275,27 +285,18 @@ async function runMigrate(request: Request, o: Output, signal: AbortSignal, ctx:
   }
 }
 
+/** The source -> target thread ids of a migration's checkpoint, so `verify` pairs threads the target renamed. */
 async function threadIdsOf(checkpoint: string | undefined): Promise<Record<string, string> | undefined> {
   if (!checkpoint) return undefined;
-  try {
-    const parsed = JSON.parse(await readFile(checkpoint, 'utf8')) as { threadIds?: Record<string, string> };
-    return parsed.threadIds;
-  } catch (err) {
-    throw new ConfigError(`--checkpoint ${checkpoint} cannot be read as a unicollab checkpoint (${(err as NodeJS.ErrnoException).code ?? 'not JSON'})`, { field: '--checkpoint' });
-  }
+  const state = await readCheckpoint(checkpoint);
+  if (state === undefined) throw new ConfigError(`--checkpoint ${checkpoint} does not exist`, { field: '--checkpoint' });
+  return state.threadIds;
 }
 
 async function runVerify(request: Request, o: Output, signal: AbortSignal, ctx: PortabilityContext): Promise<number> {
   const opts = request.options;
   const threadIds = await threadIdsOf(opts.checkpoint);
-  const from = await open(opts.from, '--from', request, ctx.env);
-  let to: Collab;
-  try {
-    to = await open(opts.to, '--to', request, ctx.env);
-  } catch (err) {
-    await from.close();
-    throw err;
-  }
+  const { from, to } = await openBoth(request, ctx.env);
   try {
     const report = await verify(from, to, { ...(opts.rooms ? { rooms: opts.rooms } : {}), ...(threadIds ? { threadIds } : {}), signal });
     if (o.json) o.event({ type: 'report', command: 'verify', ...report });

@@ -62,10 +62,10 @@ export function newCheckpoint(source: CheckpointSource, target: string): Checkpo
 }
 
 /**
- * Reads a checkpoint file; `undefined` when there is none. `ConfigError` (field `checkpoint`) when it is
- * not a checkpoint, or belongs to another source or target.
+ * Reads and validates a checkpoint file, whatever import it belongs to; `undefined` when there is none.
+ * `ConfigError` (field `checkpoint`) when it is not a checkpoint.
  */
-export async function loadCheckpoint(path: string, source: CheckpointSource, target: string): Promise<CheckpointState | undefined> {
+export async function readCheckpoint(path: string): Promise<CheckpointState | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -79,6 +79,16 @@ export async function loadCheckpoint(path: string, source: CheckpointSource, tar
   } catch {
     throw new ConfigError(`The checkpoint file ${path} is not a unicollab import checkpoint`, { field: 'checkpoint' });
   }
+  return parsed;
+}
+
+/**
+ * Reads a checkpoint file; `undefined` when there is none. `ConfigError` (field `checkpoint`) when it is
+ * not a checkpoint, or belongs to another source or target.
+ */
+export async function loadCheckpoint(path: string, source: CheckpointSource, target: string): Promise<CheckpointState | undefined> {
+  const parsed = await readCheckpoint(path);
+  if (parsed === undefined) return undefined;
   const same = parsed.source.provider === source.provider && parsed.source.exportedAt === source.exportedAt && parsed.source.sha256 === source.sha256;
   if (!same) throw new ConfigError(`The checkpoint file ${path} belongs to another export (${parsed.source.provider}, ${parsed.source.exportedAt}): remove it to start over`, { field: 'checkpoint' });
   if (parsed.target !== target) throw new ConfigError(`The checkpoint file ${path} belongs to an import into ${parsed.target}, not ${target}`, { field: 'checkpoint' });

@@ -162,6 +162,19 @@ describe('unicollab migrate / verify', () => {
     expect(jsonLines(differsJson.out)).toEqual([expect.objectContaining({ type: 'report', command: 'verify', ok: false, differenceCount: 1 })]);
   });
 
+  it('verify --checkpoint reads the checkpoint as import does: a file that is not one, or none, is a ConfigError', async () => {
+    const source = await seededSide({ roomCount: 1, threadsPerRoom: 1, commentsPerThread: 1, documents: false });
+    const target = memorySide();
+    const bogus = join(dir, `bogus-${n++}.json`);
+    writeFileSync(bogus, JSON.stringify({ threadIds: { a: 'b' } }));
+    const notOne = await cli('verify', '--from', source.file, '--to', target.file, '--checkpoint', bogus);
+    expect(notOne.code).toBe(1);
+    expect(notOne.err).toContain(`The checkpoint file ${bogus} is not a unicollab import checkpoint`);
+    const none = await cli('verify', '--from', source.file, '--to', target.file, '--checkpoint', join(dir, 'no-such-checkpoint.json'));
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no-such-checkpoint.json does not exist');
+  });
+
   it('into a lossy target (Velt emulator): refused without --allow-loss listing each loss, --dry-run writes nothing, --allow-loss drops and counts', async () => {
     const emulator = await startVeltEmulator({ apiKey: 'velt_cli_api_key_1234', authToken: 'velt_cli_auth_token_5678' });
     emulators.push(emulator);
