@@ -70,48 +70,6 @@ export function readHeader(headers: WebhookRequest['headers'], name: string, ini
   return normalise(found.length === 1 ? found[0] : found.flat(), lower, init);
 }
 
-/**
- * `readHeader` for several names at once: a plain record is scanned once for every other spelling
- * of all of them, instead of once per name (the verifier reads three headers per request).
- * @param names - Lowercase header names.
- * @internal
- */
-export function readHeaders(headers: WebhookRequest['headers'], names: readonly string[], init: CollabErrorInit): Array<string | undefined> {
-  const n = names.length;
-  const out = new Array<string | undefined>(n);
-  if (headers === null || typeof headers !== 'object' || Array.isArray(headers) || isFetchHeaders(headers)) {
-    for (let i = 0; i < n; i++) out[i] = readHeader(headers, names[i]!, init);
-    return out;
-  }
-  const record = headers as Record<string, unknown>;
-  let others: unknown[][] | undefined;
-  for (const key in record) {
-    // ASCII-lowercased first letter: most keys (host, content-type...) are ruled out with one compare.
-    const first = key.charCodeAt(0) | 0x20;
-    for (let i = 0; i < n; i++) {
-      const name = names[i]!;
-      if (first !== name.charCodeAt(0) || key.length !== name.length || key === name || key.toLowerCase() !== name) continue;
-      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
-      const v = record[key];
-      if (v === undefined) continue;
-      others ??= [];
-      (others[i] ??= []).push(v);
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const name = names[i]!;
-    const direct = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
-    const found = others?.[i];
-    if (found === undefined) {
-      out[i] = direct === undefined ? undefined : normalise(direct, name, init);
-      continue;
-    }
-    if (direct !== undefined) found.unshift(direct);
-    out[i] = normalise(found.length === 1 ? found[0] : found.flat(), name, init);
-  }
-  return out;
-}
-
 /** The three Standard Webhooks headers of a request, as `readStandardHeaders` returns them. */
 export interface StandardHeaderValues {
   id: string | undefined;
@@ -120,9 +78,10 @@ export interface StandardHeaderValues {
 }
 
 /**
- * `readHeaders(headers, ['webhook-id', 'webhook-timestamp', 'webhook-signature'], init)` for the
- * verifier's hot path: the same values and errors, without the generic name loop, the result array
- * or a Set lookup per header when the record holds each header once as a string (Node's headers).
+ * `readHeader` of `webhook-id`, `webhook-timestamp` and `webhook-signature`, in that order, for the
+ * verifier's hot path: the same values and errors, with a plain record scanned once for the other
+ * spellings of all three instead of once per name, and no normalisation when the record holds each
+ * header once as a string (Node's headers).
  * @internal
  */
 export function readStandardHeaders(headers: WebhookRequest['headers'], init: CollabErrorInit): StandardHeaderValues {
@@ -134,7 +93,7 @@ export function readStandardHeaders(headers: WebhookRequest['headers'], init: Co
     };
   }
   const record = headers as Record<string, unknown>;
-  // Other spellings (`Webhook-Id`...), as `readHeaders` looks for them: same length, same lowercase.
+  // Other spellings (`Webhook-Id`...), as `readHeader` looks for them: same length, same lowercase.
   let otherIds: unknown[] | undefined;
   let otherTimestamps: unknown[] | undefined;
   let otherSignatures: unknown[] | undefined;
@@ -158,7 +117,7 @@ export function readStandardHeaders(headers: WebhookRequest['headers'], init: Co
   };
 }
 
-/** One header of a record, given its other spellings: `readHeaders`' per-name step. */
+/** One header of a record, given its other spellings: `readHeader`'s step after its scan. */
 function pick(record: Record<string, unknown>, name: string, found: unknown[] | undefined, init: CollabErrorInit): string | undefined {
   const direct = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
   if (found === undefined) {
