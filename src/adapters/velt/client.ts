@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { CollabError, ProviderResponseError } from '../../core/errors.js';
-import { compileSchema, createHttpClient, httpOptionsFromConfig, INVALID } from '../../core/http/index.js';
+import { checkAnswer, createHttpClient, httpOptionsFromConfig } from '../../core/http/index.js';
 import type { HttpClient } from '../../core/http/index.js';
 import type { CollabLogger } from '../../core/logger.js';
 import { redact, registerSecret } from '../../core/redact.js';
@@ -156,20 +156,14 @@ export class VeltClient {
         })
       );
     }
-    // The envelope of each payload schema is built once, and checked by its compiled check; zod's own
-    // parse runs only for a body it rejects, to name the bad field.
-    const envelopeSchema = envelopeOf(schema);
-    const checked = compileSchema(envelopeSchema)(body);
-    const parsed = checked !== INVALID ? { success: true as const, data: checked as z.output<typeof envelopeSchema> } : envelopeSchema.safeParse(body);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const where = first && first.path.length > 0 ? first.path.map(String).join('.') : '(root)';
-      throw new ProviderResponseError(`velt answered ${spec.operation} with an unexpected shape: field "${where}": ${first?.message ?? 'invalid'}`, {
+    // The envelope of each payload schema is built once, and checked as the HTTP client checks answers.
+    const parsed = checkAnswer(envelopeOf(schema), body);
+    if (!parsed.ok) {
+      throw new ProviderResponseError(`velt answered ${spec.operation} with an unexpected shape: field "${parsed.path}": ${parsed.message}`, {
         provider: 'velt',
         operation: spec.operation,
-        path: where,
-        // Issues without their `input`: vendor data may be personal.
-        cause: { issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message })) },
+        path: parsed.path,
+        cause: { issues: parsed.issues },
       });
     }
     const result = parsed.data.result;

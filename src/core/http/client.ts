@@ -5,7 +5,7 @@ import { AbortedError, CollabError, NetworkError, ProviderResponseError, Timeout
 import type { HttpLogEntry } from '../logger.js';
 import { containsSecret, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
 import { DeadlineTimer, type DeadlineEntry } from './deadline-timer.js';
-import { compileSchema, INVALID } from './fast-schema.js';
+import { checkAnswer } from './schema-check.js';
 import { defaultMapError } from './map-error.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest } from './types.js';
@@ -420,25 +420,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   function checkSchema(req: HttpRequest<z.ZodType | undefined>, response: Response, data: unknown): unknown {
-    // The compiled check answers the common case (a valid body) without zod's per-node allocations;
-    // zod itself runs only on a rejection, to build the error that names the field.
-    const schema = req.schema as z.ZodType;
-    const fast = compileSchema(schema)(data);
-    if (fast !== INVALID) return fast;
-    const result = schema.safeParse(data);
-    if (result.success) return result.data;
-    const issues = result.error.issues;
-    const first = issues[0];
-    const path = first && first.path.length > 0 ? first.path.map(String).join('.') : '(root)';
+    const checked = checkAnswer(req.schema as z.ZodType, data);
+    if (checked.ok) return checked.data;
     return new Failure({
       error: new ProviderResponseError(
-        `${provider} answered ${req.operation} with an unexpected shape: field "${path}": ${first?.message ?? 'invalid'}`,
-        {
-          ...errorInit(req, response),
-          path,
-          // Issues without their `input`, which is vendor data and may be personal or secret.
-          cause: { issues: issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message })) },
-        },
+        `${provider} answered ${req.operation} with an unexpected shape: field "${checked.path}": ${checked.message}`,
+        { ...errorInit(req, response), path: checked.path, cause: { issues: checked.issues } },
       ),
       retryable: false,
     });
