@@ -3,7 +3,7 @@ import { CollabError, ProviderUnavailableError } from '../../core/errors.js';
 import type { CollabLogger } from '../../core/logger.js';
 import type { CollabEventType } from '../../core/model/event.js';
 import type { PersistenceFileSystem } from './persistence/file-system.js';
-import { Persistence, type PersistenceStatus } from './persistence/persistence.js';
+import type { Persistence, PersistenceStatus } from './persistence/persistence.js';
 import type { SnapshotPacing } from './persistence/snapshot-writer.js';
 import { type EntityRef, MemoryTables } from './state.js';
 
@@ -145,6 +145,9 @@ export class MemoryStore extends MemoryTables {
   async open(): Promise<void> {
     const path = this.options.persistPath;
     if (!path || this.persistence) return;
+    // Loaded here, not at import: a store without persistPath never needs the journal, snapshot and lock
+    // modules, and loading them was a third of the first createCollab().
+    const { Persistence } = await import('./persistence/persistence.js');
     this.persistence = await Persistence.open(this, {
       path,
       legacyTenantId: this.options.legacyTenantId ?? 'default',
