@@ -56,7 +56,7 @@ export const scopes = {
   'core-webhooks-redis': {
     description: 'src/core/webhooks/replay-redis.ts against a real redis-server (needs `redis-server` on PATH)',
     mutate: ['src/core/webhooks/replay-redis.ts'],
-    tests: ['test/core/webhooks/replay-redis.test.ts', 'test/core/webhooks/replay.test.ts'],
+    tests: ['test/core/webhooks/replay-redis.test.ts', 'test/core/webhooks/replay-redis.mutation.test.ts', 'test/core/webhooks/replay.test.ts'],
   },
   'core-redact': {
     description: 'src/core/redact.ts: secret redaction of errors, bodies and raw payloads',
