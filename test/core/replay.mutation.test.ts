@@ -88,6 +88,19 @@ describe('createInMemoryReplayStore', () => {
     expect(await store.claim('c', 1000)).toBe(false);
   });
 
+  it('accepts an id again from the millisecond it expires even when the sweep does not reach it', async () => {
+    let t = 0;
+    const store = createInMemoryReplayStore({ now: () => t });
+    expect(await store.claim('long', 1000)).toBe(true);
+    expect(await store.claim('short', 10)).toBe(true);
+    t = 9;
+    expect(await store.claim('short', 10)).toBe(false);
+    t = 10;
+    // 'long' is older and live, so the sweep stops before 'short': the claim's own expiry check decides.
+    expect(await store.claim('short', 10)).toBe(true);
+    expect(await store.claim('short', 10)).toBe(false);
+  });
+
   it('drops only the oldest claims when full, and only what is needed', async () => {
     const t = 0;
     const store = createInMemoryReplayStore({ now: () => t, maxEntries: 2 });
@@ -184,6 +197,7 @@ describe('claimWebhookDelivery', () => {
     expect(isWebhookReplayStore(null)).toBe(false);
     expect(isWebhookReplayStore(() => true)).toBe(false);
     expect(isWebhookReplayStore('claim')).toBe(false);
+    expect(isWebhookReplayStore(Object.assign(() => true, { claim: () => true }))).toBe(false);
   });
 
   it('the ttl of an unsigned delivery is the window, of a signed one twice the tolerance', () => {
@@ -192,5 +206,13 @@ describe('claimWebhookDelivery', () => {
     expect(webhookReplayTtlMs({ headers: { 'webhook-signature': 'v1,x' } })).toBe(600_000);
     expect(webhookReplayTtlMs({ headers: { 'webhook-signature': 'v1,x' } }, { toleranceSeconds: 10 })).toBe(20_000);
     expect(webhookReplayTtlMs(undefined as never)).toBe(86_400_000);
+    // Headers that cannot be read (a throwing getter) count as unsigned: the window applies.
+    const hostile = {
+      get 'webhook-signature'(): string {
+        throw new TypeError('boom');
+      },
+    };
+    expect(webhookReplayTtlMs({ headers: hostile as never })).toBe(86_400_000);
+    expect(webhookReplayTtlMs({ headers: hostile as never }, { windowSeconds: 5 })).toBe(5000);
   });
 });
