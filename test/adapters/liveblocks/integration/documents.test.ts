@@ -219,7 +219,13 @@ describe('a real @liveblocks/client + @liveblocks/yjs client in the room', () =>
         async () => (await collab.documents.get(roomId, { key: 'body', type: 'text' })).value,
         (v) => v === '[client] from unicollab, edited',
       );
-      expect((await collab.documents.get(roomId, { key: 'meta', type: 'map' })).value).toEqual({ by: 'client' });
+      // The two edits are two client updates: the text arriving says nothing about the map, so wait for it too.
+      const meta = await waitFor(
+        'documents.get to return the client map edit',
+        async () => (await collab.documents.get(roomId, { key: 'meta', type: 'map' })).value,
+        (v) => (v as Record<string, unknown> | undefined)?.by !== undefined,
+      );
+      expect(meta).toEqual({ by: 'client' });
     } finally {
       leave();
     }
