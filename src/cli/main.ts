@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { ADAPTERS } from '../adapters/registry.js';
 import type { AdapterConfigSpec } from '../core/adapter.js';
 import { type Collab, type CollabConfig, createCollab, ENV_VARS, loadConfigFromEnv, PROVIDER_IDS, providerFromEnv } from '../collab.js';
 import { CollabError } from '../core/errors.js';
+import { packageVersion } from '../core/package-version.js';
 import { type CliRequest, type Command, parseCommandLine, UsageError } from './args.js';
 import { capabilitiesJson, renderCapabilityTable, shippedCapabilityEntries } from './capability-table.js';
 import { runDemo } from './demo.js';
@@ -91,11 +91,6 @@ function helpText(width: number, topic?: Exclude<Command, 'help'>): string {
     ...wrap('Configuration comes from the environment (see the README): COLLAB_PROVIDER, and per provider', width),
     ...envHelp(width),
   ].join('\n');
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 /** Where the provider choice came from, so `doctor` can say when nothing was configured. */
@@ -246,7 +241,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       return 0;
     }
     if (request.kind === 'version') {
-      print.line(version());
+      print.line(packageVersion());
       return 0;
     }
     return await run(request, print, { out, err, argv, ...(options.signal ? { signal: options.signal } : {}) });

@@ -4,8 +4,8 @@
  * Kabelwerk's REST API has no read or list call at all (§1.6): reads go through `realtime.ts`.
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { createHttpClient, encodePath, httpOptionsFromConfig, type ConfigHttpOptions, type HttpClient } from '../../core/http/index.js';
+import { packageVersion } from '../../core/package-version.js';
 import { registerSecret } from '../../core/redact.js';
 import { mapKabelwerkError } from './errors.js';
 import { type KabelwerkMessage, KabelwerkMessageSchema, type KabelwerkRestRoom, KabelwerkRestRoomSchema, type KabelwerkUserRef, KabelwerkUserRefSchema } from './schemas.js';
@@ -34,21 +34,9 @@ export interface KabelwerkRoomPatch {
   hub_user?: string | null;
 }
 
-let userAgent: string | undefined;
-
-/** `unicollab/<version>`, read once from the package manifest (sdk-python sends `sdk-python/<version>`). */
+/** `unicollab/<version>` (sdk-python sends `sdk-python/<version>`). */
 export function kabelwerkUserAgent(): string {
-  if (userAgent === undefined) {
-    let version = '0.0.0';
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'unicollab' && typeof pkg.version === 'string') version = pkg.version;
-    } catch {
-      // Bundled without its manifest: the version is unknown, the agent still names the library.
-    }
-    userAgent = `unicollab/${version}`;
-  }
-  return userAgent;
+  return `unicollab/${packageVersion()}`;
 }
 
 /**

@@ -4,11 +4,15 @@
  * a body, `Kabelwerk-Token`, and our `User-Agent`), records the body, and answers with a literal of
  * vendors/kabelwerk.md (sdk-python's test fixtures).
  */
+import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { installNock, type SeenRequest } from '../../../support/nock.js';
 import { type Collab, createCollab } from '../../../../src/collab.js';
 import type { KabelwerkConfig } from '../../../../src/adapters/kabelwerk/config.js';
 import { API_TOKEN } from '../support.js';
+
+/** The agent names this package's own version (sdk-python sends `sdk-python/<version>`). */
+const USER_AGENT = `unicollab/${(JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
 
 /** The test default of sdk-python (`tests/conftest.py`): `https://hubdemo.kabelwerk.io/api`. */
 export const ORIGIN = 'https://hubdemo.kabelwerk.io';
@@ -46,7 +50,7 @@ export function expectKabelwerk(method: 'POST' | 'PATCH' | 'DELETE', path: strin
     .matchHeader('accept', 'application/json')
     .matchHeader('content-type', 'application/json')
     .matchHeader('kabelwerk-token', API_TOKEN)
-    .matchHeader('user-agent', /^unicollab\/\d+\.\d+\.\d+/);
+    .matchHeader('user-agent', USER_AGENT);
   const answer = scope.delay(reply.delayMs ?? 0);
   answer.reply(function (uri, body) {
     seen.push({ method: this.req.method ?? method, path: uri, headers: { ...this.req.headers }, body: body === '' ? undefined : body });
