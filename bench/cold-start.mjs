@@ -33,7 +33,8 @@
  *   npm run build && node bench/cold-start.mjs
  *   # or a build elsewhere; the directory needs the package.json ("type": "module") and node_modules next to it:
  *   mkdir -p /tmp/ucbench && cp package.json /tmp/ucbench/ && ln -sfn "$PWD/node_modules" /tmp/ucbench/node_modules
- *   npx tsc -p tsconfig.json --outDir /tmp/ucbench/dist && UNICOLLAB_DIST=/tmp/ucbench/dist node bench/cold-start.mjs
+ *   npx tsc -p tsconfig.json --outDir /tmp/ucbench/dist && node scripts/bundle.mjs /tmp/ucbench/dist
+ *   UNICOLLAB_DIST=/tmp/ucbench/dist node bench/cold-start.mjs
  * Options (env): BENCH_ROUNDS (fresh processes per contender, default 10).
  */
 import { spawnSync } from 'node:child_process';
@@ -47,7 +48,7 @@ const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
 const distDir = process.env.UNICOLLAB_DIST ? resolve(process.env.UNICOLLAB_DIST) : resolve(here, '../dist');
 if (!existsSync(join(distDir, 'index.js'))) {
   console.error(`Cannot find the built package in ${distDir}.`);
-  console.error('Run `npm run build` first, or set UNICOLLAB_DIST to a tsc output directory (see the header of this file).');
+  console.error('Run `npm run build` first, or set UNICOLLAB_DIST to another build (see the header of this file).');
   process.exit(1);
 }
 const ROUNDS = envNumber('BENCH_ROUNDS', 10);

@@ -25,7 +25,7 @@
  *   npm run build && node bench/liveblocks-overhead.mjs
  *   # or a build elsewhere; the directory needs the package.json ("type": "module") and node_modules next to it:
  *   mkdir -p /tmp/ucbench && cp package.json /tmp/ucbench/ && ln -sfn "$PWD/node_modules" /tmp/ucbench/node_modules
- *   npx tsc -p tsconfig.json --outDir /tmp/ucbench/dist && UNICOLLAB_DIST=/tmp/ucbench/dist node bench/liveblocks-overhead.mjs
+ *   npx tsc -p tsconfig.json --outDir /tmp/ucbench/dist && node scripts/bundle.mjs /tmp/ucbench/dist && UNICOLLAB_DIST=/tmp/ucbench/dist node bench/liveblocks-overhead.mjs
  * Options (env): BENCH_CYCLES (default 30), BENCH_SEQ_CHUNK (default 400), BENCH_CONC_CHUNK (default 1600),
  * BENCH_CONCURRENCY (default 16), BENCH_DEVSERVER=0 (skip the Liveblocks dev server).
  */

@@ -7,9 +7,10 @@
  * baseline, ratio, IQR, target, verdict) and a per-bench status.
  *
  * `npm run bench` runs this. The benches import the built package: run `npm run build` first, or set
- * UNICOLLAB_DIST to a tsc output directory (see each bench's header). Other env options pass through
- * (round counts: BENCH_ROUNDS, BENCH_CYCLES, BENCH_SCALE, ...; BENCH_DEVSERVER=0 leaves out the Liveblocks
- * dev server runs). The whole run takes a few minutes on a 2-core machine.
+ * UNICOLLAB_DIST to another build (`tsc --outDir <dir>` then `node scripts/bundle.mjs <dir>`, see each
+ * bench's header). Other env options pass through (round counts: BENCH_ROUNDS, BENCH_CYCLES,
+ * BENCH_SCALE, ...; BENCH_DEVSERVER=0 leaves out the Liveblocks dev server runs). The whole run
+ * takes a few minutes on a 2-core machine.
  *
  * Usage: node bench/run.mjs [name-filter ...]   e.g. `node bench/run.mjs webhook`
  * Exit code: 1 when any bench failed, printed no results, or any row missed its target.

@@ -19,7 +19,7 @@
  *   npm run build && node bench/webhook-verify.mjs
  *   # or a build elsewhere; the directory needs the package.json ("type": "module") and node_modules next to it:
  *   mkdir -p /tmp/ucbench && cp package.json /tmp/ucbench/ && ln -sfn "$PWD/node_modules" /tmp/ucbench/node_modules
- *   npx tsc -p tsconfig.json --outDir /tmp/ucbench/dist && UNICOLLAB_DIST=/tmp/ucbench/dist node bench/webhook-verify.mjs
+ *   npx tsc -p tsconfig.json --outDir /tmp/ucbench/dist && node scripts/bundle.mjs /tmp/ucbench/dist && UNICOLLAB_DIST=/tmp/ucbench/dist node bench/webhook-verify.mjs
  * Options (env): BENCH_WEBHOOK_N (payloads per pass, default 1000), BENCH_WEBHOOK_PASSES (passes per chunk,
  * default 5), BENCH_ROUNDS (default 40).
  */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Checks the package as it would be published (run after `npm run build`): publint over the packed
-// package, then attw over every published subpath, then a self-referencing import and require of each one.
+// package, then attw over every published subpath, then a self-referencing import and require of each one,
+// then that the bundled entry points share their modules.
 // The exports map lists adapters with a `./*` pattern, which attw cannot expand, so the subpaths come
 // from the registry: every adapter whose definition loads must be importable as `unicollab/<id>`.
 import { execFileSync } from 'node:child_process';
@@ -40,3 +41,16 @@ for (const subpath of subpaths) {
   if (missing.length > 0) throw new Error(`require('${name}') lacks ${missing.join(', ')}`);
   console.log(`${name}: ${Object.keys(mod).length} exports (import and require)`);
 }
+// The entry points are bundled (scripts/bundle.mjs): a module shared by two of them must sit in one
+// shared chunk, never be copied into both, or `instanceof` and DI tokens would differ by subpath.
+console.log('== an export shared by two subpaths is the same object in both');
+const byName = new Map();
+for (const subpath of subpaths) {
+  const name = subpath === '.' ? 'unicollab' : `unicollab/${subpath}`;
+  for (const [key, value] of Object.entries(await import(name))) {
+    const seen = byName.get(key);
+    if (seen && seen.value !== value) throw new Error(`${key} from ${name} is not the ${key} of ${seen.name}: a module was bundled twice`);
+    byName.set(key, seen ?? { name, value });
+  }
+}
+console.log(`${byName.size} distinct export names, each one object`);

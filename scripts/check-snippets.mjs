@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Tests the documentation as a user meets it: every ```ts / ```typescript block of README.md (and of
 // docs/*.md) and every file of examples/ is compiled in a fresh consumer project that installs the
-// packed tarball (`npm pack` of the package, built with its tsconfig.json), with `strict`, `skipLibCheck: false`,
-// `module`/`moduleResolution` `nodenext` and a plain Node `lib` (ES2022 + @types/node, no DOM); the
-// snippets that run offline (on the embedded provider) are then run with Node, and so are the examples
-// (vendor-swap on memory, a self-test of the webhook receiver and of the token route).
+// packed tarball (`npm pack` of the package, built as `npm run build` does), with `strict`,
+// `skipLibCheck: false`, `module`/`moduleResolution` `nodenext` and a plain Node `lib` (ES2022 +
+// @types/node, no DOM); the snippets that run offline (on the embedded provider) are then run with
+// Node, and so are the examples (vendor-swap on memory, a self-test of the webhook receiver and of the
+// token route).
 //
 // Markers, an HTML comment on the line right before a block (blank lines between are allowed):
 //   <!-- snippet: typecheck-only (why) -->   compile it, do not run it (needs a key, a runner...)
@@ -197,8 +198,9 @@ try {
     if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
   }
   if (build) {
-    console.log('== build (tsc -p tsconfig.json, into the staged package)');
+    console.log('== build (tsc -p tsconfig.json, then scripts/bundle.mjs, into the staged package)');
     quiet(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', join(stage, 'dist')], root);
+    quiet(process.execPath, [join(root, 'scripts/bundle.mjs'), join(stage, 'dist')], root);
   }
   const packed = JSON.parse(quiet('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], stage));
   const tarball = join(work, packed[0].filename);
