@@ -107,7 +107,8 @@ describe('createRedisReplayStore: options', () => {
   it('accepts redis:// and rediss:// URLs only, never echoing the URL', () => {
     expect(() => createRedisReplayStore({ url: 'redis://127.0.0.1:6379' })).not.toThrow();
     expect(() => createRedisReplayStore({ url: 'rediss://user:pw@cache.example.com:6380/2' })).not.toThrow();
-    for (const bad of ['http://user:hunter2@example.com', 'redis', 'not a url', '', 42, {}]) {
+    // A URL object is refused too, though its string form is a redis:// URL: the option is the string.
+    for (const bad of ['http://user:hunter2@example.com', 'redis', 'not a url', '', 42, {}, new URL('redis://127.0.0.1:6379')]) {
       const err = thrown(() => createRedisReplayStore({ url: bad as never }));
       expect(err, String(bad)).toBeInstanceOf(ConfigError);
       expect(err.message).toBe('url must be a redis:// or rediss:// URL');
@@ -117,7 +118,8 @@ describe('createRedisReplayStore: options', () => {
   });
 
   it('needs a client with sendCommand or call', () => {
-    for (const bad of [null, {}, 'client', { sendCommand: 'x', call: 1 }]) {
+    // A bare function has a `call` method (Function.prototype.call) but is no ioredis client.
+    for (const bad of [null, {}, 'client', { sendCommand: 'x', call: 1 }, async () => 'OK']) {
       const err = thrown(() => createRedisReplayStore({ client: bad as never }));
       expect(err, JSON.stringify(bad)).toBeInstanceOf(ConfigError);
       expect(err.message).toBe('client must be a node-redis (sendCommand) or ioredis (call) client');
