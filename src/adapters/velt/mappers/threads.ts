@@ -117,14 +117,16 @@ export function patchedContext(current: Record<string, unknown> | null | undefin
 }
 
 /**
- * A user-supplied comment id -> Velt's numeric `commentId` (§7.1). Anything but a positive integer is a
- * `ValidationError` naming `commentId`, raised before any request: such an id can never exist in Velt.
+ * A user-supplied comment id -> Velt's numeric `commentId` (§7.1). Anything but a positive safe integer
+ * is a `ValidationError` naming `commentId`, raised before any request: such an id can never exist in
+ * Velt, and one past 2^53 - 1 would be rounded by `Number()` to the id of another comment.
  */
 export function parseCommentId(value: string, operation: string, field = 'commentId'): number {
-  if (typeof value !== 'string' || !/^[1-9]\d{0,15}$/.test(value)) {
-    throw new ValidationError(field, 'Velt comment ids are positive integers (e.g. "126535")', { provider: PROVIDER, operation });
+  const id = typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw new ValidationError(field, 'Velt comment ids are positive integers up to 9007199254740991 (e.g. "126535")', { provider: PROVIDER, operation });
   }
-  return Number(value);
+  return id;
 }
 
 /** The status part of a `/commentannotations/update` `updatedData` (§7.6) that resolve / unresolve send. */

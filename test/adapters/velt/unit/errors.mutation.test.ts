@@ -170,6 +170,19 @@ describe('mapVeltError: each status', () => {
     }
   });
 
+  it('UNIMPLEMENTED is a provider failure even with an HTTP error status (not left to the HTTP mapping)', () => {
+    const err = map('UNIMPLEMENTED', 'not here', { status: 501 });
+    expect(err).toBeInstanceOf(ProviderUnavailableError);
+    expect(err).toMatchObject({ retryable: false, status: 501, vendorCode: 'UNIMPLEMENTED', message: 'velt rooms.get failed (HTTP 501): UNIMPLEMENTED: not here' });
+  });
+
+  it('a blank message says nothing: the rejection names the status instead', () => {
+    const err = map('INVALID_ARGUMENT', ' \t ', { status: 400 });
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err!.message).toBe('Invalid request: velt rejected rooms.get (HTTP 400): INVALID_ARGUMENT');
+    expect(map('NOT_FOUND', '   ')!.message).toBe('velt rooms.get failed: NOT_FOUND');
+  });
+
   it('CANCELLED: a plain retryable CollabError', () => {
     const err = map('CANCELLED', 'stop');
     expect(err).toBeInstanceOf(CollabError);

@@ -50,6 +50,13 @@ describe('placeholders {{userId}}', () => {
     expect(matchPlaceholder('x{{bob}}', 1, 8)).toBe(8);
   });
 
+  it('needs both opening braces at the position, even when an id and closing braces follow', () => {
+    expect(matchPlaceholder('xxbob}}', 0, 7)).toBe(-1);
+    expect(matchPlaceholder('{xbob}}', 0, 7)).toBe(-1);
+    expect(matchPlaceholder('x{bob}}', 0, 7)).toBe(-1);
+    expect(matchPlaceholder('{{bob}}', 0, 7)).toBe(7);
+  });
+
   it('refuses an empty id, a missing or single closing brace, and a placeholder past the end', () => {
     expect(matchPlaceholder('{{}}', 0, 4)).toBe(-1);
     expect(matchPlaceholder('{{bob}', 0, 6)).toBe(-1);
@@ -133,6 +140,14 @@ describe('mention texts', () => {
     ];
     expect(split('ab cd ab cd', 0, 11, list)).toEqual(['@x', 'text: ', '@y', 'text: ', '@x', 'text: ', '@y']);
     expect(split('cdab', 0, 4, list)).toEqual(['@y', '@x']);
+  });
+
+  it('a match that crosses the end does not count, wherever it starts', () => {
+    const list = [{ userId: 'bob', text: '@Bob' }];
+    expect(split('x@Bob', 0, 4, list)).toEqual(['text:x@Bo']);
+    expect(split('x@Bob', 0, 5, list)).toEqual(['text:x', '@bob']);
+    expect(split('@Bob', 0, 3, list)).toEqual(['text:@Bo']);
+    expect(split('xy@Bob', 0, 5, list)).toEqual(['text:xy@Bo']);
   });
 
   it('without entries reports the whole range as text, or nothing for an empty one', () => {
@@ -235,6 +250,21 @@ describe('reactions', () => {
   });
 });
 
+describe('reaction dates', () => {
+  it('dates a reaction by the lastUpdated of its first annotation, and has no createdAt key without one', () => {
+    const out = toReactions([
+      { icon: 'up', from: { userId: 'a' }, lastUpdated: 1000 },
+      { icon: 'down', from: { userId: 'b' } },
+      { icon: 'up', from: { userId: 'c' }, lastUpdated: 2000 },
+    ]);
+    expect(out).toStrictEqual([
+      { emoji: 'up', userIds: ['a', 'c'], createdAt: new Date(1000) },
+      { emoji: 'down', userIds: ['b'] },
+    ]);
+    expect(Object.keys(out[1]!)).toEqual(['emoji', 'userIds']);
+  });
+});
+
 describe('comments and threads', () => {
   const comment = (extra: Partial<VeltComment> = {}): VeltComment => ({ commentId: 126535, commentText: 'hello', from: { userId: 'ann' }, ...extra });
 
@@ -316,13 +346,17 @@ describe('context patches', () => {
 });
 
 describe('comment ids and annotation ids', () => {
-  it('accepts positive integers of up to 16 digits', () => {
+  it('accepts positive safe integers, refusing one that Number() would round to another id', () => {
     expect(parseCommentId('1', 'op')).toBe(1);
-    expect(parseCommentId('9'.repeat(16), 'op')).toBe(Number('9'.repeat(16)));
+    expect(parseCommentId('9007199254740991', 'op')).toBe(Number.MAX_SAFE_INTEGER);
+    // Number('9007199254740993') is 9007199254740992: another comment's id.
+    for (const unsafe of ['9007199254740992', '9007199254740993', '9'.repeat(16)]) {
+      expect(thrown(() => parseCommentId(unsafe, 'threads.get')), unsafe).toMatchObject({ name: 'ValidationError', field: 'commentId', operation: 'threads.get' });
+    }
     const err = thrown(() => parseCommentId('x1', 'threads.get', 'ids.commentId'));
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ field: 'ids.commentId', provider: 'velt', operation: 'threads.get' });
-    expect((err as Error).message).toContain('Velt comment ids are positive integers (e.g. "126535")');
+    expect((err as Error).message).toContain('Velt comment ids are positive integers up to 9007199254740991 (e.g. "126535")');
     expect(thrown(() => parseCommentId('12a', 'op'))).toBeInstanceOf(ValidationError);
     expect(thrown(() => parseCommentId(12 as unknown as string, 'op'))).toBeInstanceOf(ValidationError);
   });
@@ -394,6 +428,12 @@ describe('metadata', () => {
     expect(pickMetadata(undefined, new Set())).toEqual({});
   });
 
+  it('pickMetadata leaves out values that are not metadata (objects, non-string lists) and reserved keys, without a key', () => {
+    const out = pickMetadata({ ok: 'v', obj: { x: 1 }, nums: [1, 2], id: 'reserved', when: new Date(0) }, DOCUMENT_RESERVED_KEYS);
+    expect(out).toStrictEqual({ ok: 'v' });
+    expect(Object.keys(out)).toEqual(['ok']);
+  });
+
   it('assertNoReservedKeys names the field and key', () => {
     expect(() => assertNoReservedKeys(undefined, USER_RESERVED_KEYS, 'metadata', 'op')).not.toThrow();
     expect(() => assertNoReservedKeys({ team: 'x' }, USER_RESERVED_KEYS, 'metadata', 'op')).not.toThrow();
@@ -432,6 +472,12 @@ describe('rooms', () => {
     expect(roomAccessOf(null)).toBeUndefined();
   });
 
+  it('a document without a known accessType has no access key', () => {
+    expect(Object.keys(toRoom({ id: 'd', accessType: 'weird' }))).toEqual(['id', 'metadata', 'raw']);
+    expect(Object.keys(toRoom({ id: 'd' }))).toEqual(['id', 'metadata', 'raw']);
+    expect(toRoom({ id: 'd', accessType: 'organizationPrivate' }).access).toEqual({ default: 'none' });
+  });
+
   it('maps a document to a room', () => {
     expect(toRoom({ id: 'd', documentName: 'Doc', accessType: 'public', team: 'qa', documentId: 'x' })).toEqual({
       id: 'd',
@@ -446,6 +492,11 @@ describe('rooms', () => {
 });
 
 describe('users', () => {
+  it('a user without name, email or photo has none of those keys', () => {
+    expect(Object.keys(toUser({ userId: 'u' }))).toEqual(['id', 'metadata', 'raw']);
+    expect(Object.keys(toUser({ userId: 'u', photoUrl: null } as never))).toEqual(['id', 'metadata', 'raw']);
+  });
+
   it('maps only string name, email and photo', () => {
     expect(toUser({ userId: 'u', name: null, email: 5, photoUrl: undefined } as never)).toEqual({ id: 'u', metadata: {}, raw: { userId: 'u', name: null, email: 5 } });
     expect(toUser({ userId: 'u', name: '', email: '', photoUrl: '' })).toMatchObject({ name: '', email: '', avatarUrl: '' });
@@ -523,6 +574,36 @@ describe('notifications', () => {
     expect(notLists.kind).toBe('thread');
     const commentWithoutId = toNotification({ ...base, notificationSource: 'comment', targetAnnotationId: 't', notificationSourceData: { comments: [{ taggedUserContacts: [{ userId: 'u' }] }] } }, 'u', 'inbox');
     expect(commentWithoutId).toMatchObject({ kind: 'mention', subjectId: 't' });
+  });
+
+  it('no roomId key at all without a document id, and none for the inbox document', () => {
+    const n = toNotification({ ...base }, 'u', 'inbox');
+    expect(Object.keys(n)).not.toContain('roomId');
+    expect(Object.keys(toNotification({ ...base, metadata: { documentId: 'inbox' } }, 'u', 'inbox'))).not.toContain('roomId');
+  });
+
+  it('a comment mentions the user when any of its tagged contacts is the user (other entries may be anything)', () => {
+    const note = (tags: unknown[]) =>
+      toNotification({ ...base, notificationSource: 'comment', targetAnnotationId: 't', notificationSourceData: { comments: [{ commentId: 9, taggedUserContacts: tags }] } }, 'u', 'inbox');
+    expect(note([{ userId: 'v' }, { userId: 'u' }])).toMatchObject({ kind: 'mention', subjectId: '9', threadId: 't' });
+    expect(note(['text', null, { userId: 'u' }])).toMatchObject({ kind: 'mention', subjectId: '9' });
+    expect(note([])).toMatchObject({ kind: 'thread', subjectId: 't' });
+    expect(note([{ userId: 'v' }])).toMatchObject({ kind: 'thread', subjectId: 't' });
+  });
+
+  it('a triggered notification gives back its string roomId, over the document it was stored on', () => {
+    const n = toNotification(
+      { ...base, notificationSource: 'custom', metadata: { documentId: 'inbox' }, notificationSourceData: { unicollab: { kind: 'k', subjectId: 's', roomId: 'room-1' } } },
+      'u',
+      'inbox',
+    );
+    expect(n).toMatchObject({ kind: 'custom', customKind: 'k', subjectId: 's', roomId: 'room-1' });
+    const other = toNotification(
+      { ...base, notificationSource: 'custom', metadata: { documentId: 'doc' }, notificationSourceData: { unicollab: { kind: 'k', roomId: 'room-2' } } },
+      'u',
+      'inbox',
+    );
+    expect(other.roomId).toBe('room-2');
   });
 
   it('triggered notifications: only string fields and an object data are given back', () => {
