@@ -86,7 +86,18 @@ export async function acquirePersistLock(persistPath: string, fs: PersistenceFil
     await fs.writeFileSynced(aside, text);
     try {
       for (let round = 0; round < 5; round++) {
-        if (await fs.link(aside, path)) return { path, release: () => release(path, me.token, fs) };
+        if (await fs.link(aside, path)) {
+          // Once per handle: a stale handle's second release must not drop the guard of a later lock on the path.
+          let released = false;
+          return {
+            path,
+            release: async () => {
+              if (released) return;
+              released = true;
+              await release(path, me.token, fs);
+            },
+          };
+        }
         const current = await fs.readFile(path);
         if (current === undefined) continue; // released meanwhile: try again
         const owner = parseOwner(current.toString('utf8'));
