@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -389,6 +389,29 @@ describe('snapshot writer', () => {
     await writeSnapshot(t, 1, sink, { chunkChars: 1e9, sliceMs: 0 });
     expect(sink.writes[0]).toBe('{"format":"unicollab-memory","version":2,"journal":1,"tenants":{');
     expect(sink.writes.join('')).toBe(expectedJson(t, 1));
+  });
+
+  it('ends a slice once exactly sliceMs have passed', async () => {
+    const t = fullTables();
+    const perPiece = memorySink();
+    await writeSnapshot(t, 1, perPiece, { chunkChars: 1, sliceMs: 1e9 });
+    // A clock standing still with sliceMs 0: 0 ms have passed, which is the whole slice, so every piece is written at once.
+    vi.spyOn(performance, 'now').mockReturnValue(500);
+    const still = memorySink();
+    await writeSnapshot(t, 1, still, { chunkChars: 1e9, sliceMs: 0 });
+    expect(still.writes).toEqual(perPiece.writes);
+    // A clock moving exactly 1 ms per reading with sliceMs 1: each piece's reading is 1 ms after the slice started.
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (clock += 1));
+    const ticking = memorySink();
+    await writeSnapshot(t, 1, ticking, { chunkChars: 1e9, sliceMs: 1 });
+    expect(ticking.writes).toEqual(perPiece.writes);
+    // Below the slice (1 ms per reading, sliceMs 2) pieces are gathered: every other piece ends a slice.
+    clock = 0;
+    const gathered = memorySink();
+    await writeSnapshot(t, 1, gathered, { chunkChars: 1e9, sliceMs: 2 });
+    expect(gathered.writes.join('')).toBe(expectedJson(t, 1));
+    expect(gathered.writes.length).toBeLessThan(perPiece.writes.length);
   });
 
   it('by default gathers up to 64 Ki characters and 2 ms before writing', async () => {
@@ -964,7 +987,9 @@ describe('Persistence: writes, failures and close', () => {
       path,
       error: 'EIO: injected fdatasync failure',
     });
-    await until(() => !p.status.degraded);
+    // "works again" is reported after the old journals are deleted, a few turns after `degraded` clears.
+    await until(() => warn.mock.calls.some(([m]) => String(m).endsWith('works again')));
+    expect(p.status.degraded).toBe(false);
     expect(warn).toHaveBeenLastCalledWith(`Memory store: saving to ${path} works again`, { provider: 'memory', path });
     expect(p.status).toMatchObject({ generation: 2, snapshots: 2, journalBytes: 0 });
   });
@@ -1153,5 +1178,308 @@ describe('Persistence: writes, failures and close', () => {
     expect(err).toMatchObject({ provider: 'memory', message: `The memory store could not save its state to ${second.path} at close: EIO: injected fdatasync failure` });
     expect((err as { cause?: unknown }).cause).toMatchObject({ message: 'injected fdatasync failure' });
     expect((await readdir(second.dir)).includes('state.json.lock')).toBe(false);
+  });
+});
+
+describe('Persistence: edges of loading, batching, compaction and retries', () => {
+  const opened: Persistence[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    vi.useRealTimers();
+    for (const p of opened.splice(0)) await p.close().catch(() => undefined);
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+  async function freshPath(): Promise<{ dir: string; path: string }> {
+    const dir = await tempDir();
+    dirs.push(dir);
+    return { dir, path: join(dir, 'state.json') };
+  }
+  async function setup(options: Partial<Parameters<typeof Persistence.open>[1]> = {}) {
+    const { dir, path } = await freshPath();
+    const tables = new MemoryTables();
+    const p = await Persistence.open(tables, { path, legacyTenantId: 'default', ...options });
+    opened.push(p);
+    const write = (extra: Partial<StoredRoom> = {}): Promise<void> => {
+      tables.seq += 1;
+      const id = `r${tables.seq}`;
+      tables.tenant('default').rooms.set(id, room(id, tables.seq, extra));
+      p.markDirty({ kind: 'room', tenantId: 'default', roomId: id });
+      return p.commit();
+    };
+    return { dir, path, tables, p, write };
+  }
+  const v2 = (journal: number, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ format: 'unicollab-memory', version: 2, journal, seq: 0, tenants: {}, subscriptions: [], deliveries: [], ...extra });
+
+  it('describes a thrown null or undefined as text', async () => {
+    const { path } = await freshPath();
+    for (const [thrown, text] of [
+      [null, 'null'],
+      [undefined, 'undefined'],
+    ] as const) {
+      const fs: PersistenceFileSystem = { ...nodeFileSystem, readdir: async () => Promise.reject(thrown) };
+      const err = await Persistence.open(new MemoryTables(), { path, legacyTenantId: 'default', fileSystem: fs }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toBe(`Cannot open memory persistPath ${path}: ${text}`);
+    }
+  });
+
+  it('ignores a journal-like file whose generation is not all digits', async () => {
+    const { dir, path } = await freshPath();
+    await writeFile(path, v2(1));
+    await writeFile(`${path}.journal-4.bak`, 'not a journal');
+    const p = await Persistence.open(new MemoryTables(), { path, legacyTenantId: 'default' });
+    opened.push(p);
+    expect(p.status).toEqual({ generation: 1, journalBytes: 0, degraded: false, snapshots: 0, compacting: false });
+    expect((await readdir(dir)).sort()).toEqual(['state.json', 'state.json.journal-1', 'state.json.journal-4.bak', 'state.json.lock']);
+    expect(await readFile(`${path}.journal-4.bak`, 'utf8')).toBe('not a journal');
+  });
+
+  it('names a nested schema error by its dotted path', async () => {
+    const { path } = await freshPath();
+    await writeFile(path, v2(1, { tenants: { a: { rooms: [{ id: 5 }], users: [], notifications: [] } } }));
+    const err = await Persistence.open(new MemoryTables(), { path, legacyTenantId: 'default' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(new RegExp(`^Memory persistPath ${path.replace(/[.]/g, '\\.')} is not a unicollab memory state file \\(at tenants\\.a\\.rooms\\.0\\.\\w+: .+\\)$`));
+  });
+
+  it('journals a sequence change on its own (no entity marked dirty)', async () => {
+    const { p, tables, path } = await setup();
+    tables.seq = 5;
+    await p.commit();
+    expect(await readFile(`${path}.journal-1`, 'utf8')).toBe(encodeBatch([{ k: 'seq', v: 5 }]));
+    expect(p.status.journalBytes).toBe(Buffer.byteLength(encodeBatch([{ k: 'seq', v: 5 }])));
+  });
+
+  it('does not compact a journal exactly at the threshold, and does once past it', async () => {
+    const name = 'n'.repeat(400); // the line outgrows the snapshot of an empty state (about 110 characters)
+    const line = encodeBatch([
+      { k: 'seq', v: 1 },
+      { k: 'room', t: 'default', id: 'r1', v: roomFields(room('r1', 1, { name })) },
+    ]);
+    const bytes = Buffer.byteLength(line);
+    const { p, path, write } = await setup({ compactAfterBytes: bytes });
+    await write({ name });
+    await new Promise<void>((r) => setImmediate(r)); // past the append's own bookkeeping, where a compaction would start
+    expect(await readFile(`${path}.journal-1`, 'utf8')).toBe(line);
+    expect(p.status).toEqual({ generation: 1, journalBytes: bytes, degraded: false, snapshots: 1, compacting: false });
+    await write({ name });
+    await until(() => p.status.snapshots === 2 && !p.status.compacting); // started by the append that went past the threshold
+    expect(p.status).toMatchObject({ generation: 2, journalBytes: 0 });
+  });
+
+  it('starts no second batch while one is in flight: a commit() then waits for the next batch', async () => {
+    const releases: Array<() => void> = [];
+    const gates: Array<Promise<void>> = [];
+    for (let i = 0; i < 2; i++) gates.push(new Promise<void>((r) => releases.push(r)));
+    let datasyncs = 0;
+    const fileSystem: PersistenceFileSystem = {
+      ...nodeFileSystem,
+      async openAppend(file) {
+        const sink = await nodeFileSystem.openAppend(file);
+        return {
+          ...sink,
+          async datasync() {
+            datasyncs += 1;
+            await gates.shift();
+            await sink.datasync();
+          },
+        };
+      },
+    };
+    const { p, path, write } = await setup({ fileSystem });
+    const first = write();
+    await until(() => datasyncs === 1);
+    const second = write();
+    await new Promise<void>((r) => setImmediate(r));
+    await new Promise<void>((r) => setImmediate(r));
+    releases[0]!();
+    await first;
+    await until(() => datasyncs === 2); // the second batch, started once the first one ended, is being synced
+    let joined = false;
+    const again = p.commit().then(() => (joined = true));
+    await new Promise<void>((r) => setImmediate(r));
+    expect(joined).toBe(false);
+    releases[1]!();
+    await Promise.all([second, again]);
+    expect(joined).toBe(true);
+    const lines = (await readFile(`${path}.journal-1`, 'utf8')).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { r: Array<{ k: string; id?: string }> }).r.map((r) => r.id ?? r.k))).toEqual([
+      ['seq', 'r1'],
+      ['seq', 'r2'],
+    ]);
+  });
+
+  it('a failed recovery rejects with the disk error, even with a change made meanwhile and nobody waiting for it', async () => {
+    const { fs, faults } = faultyFileSystem();
+    const { p, tables, write } = await setup({ fileSystem: fs, retryBaseMs: 60_000, retryMaxMs: 60_000 });
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError);
+    faults.openWrite = 1;
+    const recovery = p.compact();
+    tables.seq += 1; // a change during the recovery, not committed by anyone
+    tables.tenant('default').rooms.set('bg', room('bg', tables.seq));
+    p.markDirty({ kind: 'room', tenantId: 'default', roomId: 'bg' });
+    await expect(recovery).rejects.toMatchObject({ code: 'EIO', message: 'injected open failure' });
+    expect(p.status.degraded).toBe(true);
+    await p.compact(); // saves it
+    expect(p.status.degraded).toBe(false);
+  });
+
+  it('a write made during a recovery waits for it, even right after a failed one', async () => {
+    const { fs, faults } = faultyFileSystem();
+    const { p, write } = await setup({ fileSystem: fs, retryBaseMs: 60_000, retryMaxMs: 60_000 });
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError);
+    faults.openWrite = 1;
+    await expect(p.compact()).rejects.toMatchObject({ code: 'EIO' }); // the last recovery just failed
+    const recovery = p.compact(); // this one works
+    const during = write();
+    await new Promise<void>((r) => setImmediate(r)); // the write's drain ran while the recovery is under way
+    expect(p.status).toMatchObject({ degraded: true, compacting: true });
+    await recovery;
+    await expect(during).resolves.toBeUndefined();
+    expect(p.status).toMatchObject({ degraded: false, snapshots: 2 });
+    expect(p.status.journalBytes).toBeGreaterThan(0); // the write went to the new journal
+  });
+
+  it('close() waits for a compaction under way (even of an empty journal) before releasing', async () => {
+    const { p, dir } = await setup();
+    const compaction = p.compact();
+    expect(p.status.compacting).toBe(true);
+    await p.close();
+    expect(p.status.compacting).toBe(false);
+    await compaction;
+    expect((await readdir(dir)).sort()).toEqual(['state.json', 'state.json.journal-2']);
+  });
+
+  it('close() waits for a batch being written, then compacts it into the snapshot', async () => {
+    const { fs, faults, calls } = faultyFileSystem();
+    const { p, dir, path, write } = await setup({ fileSystem: fs, compactAfterBytes: 1e9 });
+    let release!: () => void;
+    faults.gate = new Promise<void>((r) => (release = r));
+    const written = write();
+    await until(() => calls.datasync === 1);
+    const closing = p.close();
+    await new Promise<void>((r) => setImmediate(r));
+    release();
+    await closing;
+    await written;
+    expect(calls.snapshots).toBe(2);
+    expect((await readdir(dir)).sort()).toEqual(['state.json', 'state.json.journal-2']);
+    expect(await readFile(`${path}.journal-2`, 'utf8')).toBe('');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ journal: 2, seq: 1, tenants: { default: { rooms: [{ id: 'r1' }] } } });
+  });
+
+  it('a failed append past the compaction threshold waits for the retry instead of compacting', async () => {
+    const { fs, faults } = faultyFileSystem();
+    const { p, write } = await setup({ fileSystem: fs, compactAfterBytes: 1, retryBaseMs: 60_000, retryMaxMs: 1 });
+    faults.openWrite = 1; // the automatic compaction after this append fails: the journal stays past the threshold
+    await write({ name: 'n'.repeat(400) });
+    await until(() => !p.status.compacting);
+    expect(p.status).toMatchObject({ snapshots: 1, degraded: false });
+    expect(p.status.journalBytes).toBeGreaterThan(400);
+    await new Promise((r) => setTimeout(r, 5)); // past the compaction retry window (retryMaxMs 1)
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await new Promise<void>((r) => setImmediate(r));
+    expect(p.status).toMatchObject({ degraded: true, compacting: false, snapshots: 1 });
+  });
+
+  it('keeps one retry timer: a recovery that fails while one is pending schedules no second one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { fs, faults } = faultyFileSystem();
+    const { p, write } = await setup({ fileSystem: fs, retryBaseMs: 1000, retryMaxMs: 10_000 });
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError); // retry timer at +1000 ms
+    faults.openWrite = 1000; // every recovery snapshot fails from now on
+    await expect(p.compact()).rejects.toMatchObject({ code: 'EIO' }); // fails while that timer is pending
+    expect(faults.openWrite).toBe(999);
+    vi.advanceTimersByTime(1000); // the pending timer: one recovery
+    expect(faults.openWrite).toBe(998);
+    await expect(p.compact()).rejects.toMatchObject({ code: 'EIO' }); // the same recovery, failing (next retry in 4000 ms)
+    vi.advanceTimersByTime(3999);
+    expect(faults.openWrite).toBe(998);
+    expect(p.status).toMatchObject({ degraded: true, compacting: false });
+    vi.advanceTimersByTime(1);
+    expect(faults.openWrite).toBe(997);
+  });
+
+  it('retries an automatic compaction from exactly retryMaxMs after it failed', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+    const { fs, faults } = faultyFileSystem();
+    const warn = vi.fn();
+    const { p, write } = await setup({ fileSystem: fs, compactAfterBytes: 1, retryMaxMs: 1000, logger: { warn } });
+    faults.openWrite = 1;
+    await write({ name: 'n'.repeat(400) }); // past the threshold: its compaction fails, at 1 000 000
+    // Bounded polling (the fake clock stands still, so until() could not time out).
+    for (let i = 0; i < 400 && warn.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(String(warn.mock.calls[0]![0])).toContain('compaction is retried later');
+    expect(p.status).toMatchObject({ snapshots: 1, compacting: false });
+    vi.setSystemTime(1_000_999);
+    await write();
+    await new Promise<void>((r) => setImmediate(r));
+    expect(p.status).toMatchObject({ snapshots: 1, compacting: false });
+    vi.setSystemTime(1_001_000);
+    await write();
+    for (let i = 0; i < 400 && !(p.status.snapshots === 2 && !p.status.compacting); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(p.status).toMatchObject({ snapshots: 2, compacting: false });
+  });
+
+  it('after a failed recovery, a write exactly retry-delay later starts the next recovery', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 5_000_000 });
+    const { fs, faults } = faultyFileSystem();
+    // The background timer (real time, 2 s) does not fire during this test; the clock below is fake.
+    const { p, write } = await setup({ fileSystem: fs, retryBaseMs: 1000, retryMaxMs: 2000 });
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError);
+    faults.openWrite = 1;
+    await expect(p.compact()).rejects.toMatchObject({ code: 'EIO' }); // ends at 5 000 000; next delay 2000 ms
+    vi.setSystemTime(5_001_999);
+    const early = await write().catch((e: unknown) => e);
+    expect((early as Error).message).toContain('saving (the last save failed and is being retried) in');
+    vi.setSystemTime(5_002_000);
+    await expect(write()).resolves.toBeUndefined(); // joined the recovery it started
+    expect(p.status).toMatchObject({ degraded: false, snapshots: 2 });
+  });
+
+  it('a retry timer that fires after an explicit recovery does nothing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { fs, faults } = faultyFileSystem();
+    const { p, write } = await setup({ fileSystem: fs, retryBaseMs: 1000, retryMaxMs: 1000 });
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError); // schedules a retry in 1000 ms
+    await p.compact(); // recovers now
+    expect(p.status).toMatchObject({ degraded: false, snapshots: 2, compacting: false });
+    vi.advanceTimersByTime(1000);
+    expect(p.status).toMatchObject({ degraded: false, snapshots: 2, compacting: false });
+  });
+
+  it('the retry timer, when the store is still degraded, starts a recovery', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { fs, faults } = faultyFileSystem();
+    const { p, write } = await setup({ fileSystem: fs, retryBaseMs: 1000, retryMaxMs: 1000 });
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError);
+    vi.advanceTimersByTime(999);
+    expect(p.status).toMatchObject({ degraded: true, compacting: false });
+    vi.advanceTimersByTime(1);
+    expect(p.status).toMatchObject({ degraded: true, compacting: true });
+    await p.compact(); // the same recovery
+    expect(p.status).toMatchObject({ degraded: false, snapshots: 2, compacting: false });
+  });
+
+  it('close() stops background retries, its own failed recovery schedules none', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { fs, faults } = faultyFileSystem();
+    const { p, write } = await setup({ fileSystem: fs, retryBaseMs: 1000, retryMaxMs: 1000 });
+    faults.datasync = 1;
+    await expect(write()).rejects.toBeInstanceOf(ProviderUnavailableError); // a retry is scheduled
+    faults.openWrite = 1000; // every recovery snapshot fails from now on
+    await expect(p.close()).rejects.toBeInstanceOf(ProviderUnavailableError);
+    expect(faults.openWrite).toBe(999); // close() made one attempt
+    vi.advanceTimersByTime(60_000);
+    expect(faults.openWrite).toBe(999);
+    expect(p.status.compacting).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nodeFileSystem, type PersistenceFileSystem } from '../../../../src/adapters/memory/persistence/file-system.js';
 import type { StoredRoom } from '../../../../src/adapters/memory/schemas.js';
 import { SeqMap } from '../../../../src/adapters/memory/seq-map.js';
-import { type MemoryChange, MemoryStore, type MemoryStoreOptions } from '../../../../src/adapters/memory/store.js';
+import { MEMORY_STORE, type MemoryChange, MemoryStore, type MemoryStoreOptions } from '../../../../src/adapters/memory/store.js';
 import { ConfigError, ProviderUnavailableError } from '../../../../src/core/errors.js';
 import { faultyFileSystem, tempDir, until } from './helpers.js';
 
@@ -38,6 +38,11 @@ function putRoom(store: MemoryStore, tenantId: string, id: string): StoredRoom {
 }
 
 describe('MemoryStore without persistence', () => {
+  it('exposes itself under the process-wide key Symbol.for("unicollab.memory.store")', () => {
+    // A well-known key, so memoryStoreOf() of one copy of the package finds the store of another copy.
+    expect(MEMORY_STORE).toBe(Symbol.for('unicollab.memory.store'));
+  });
+
   it('hands out increasing sequence numbers and prefixed random ids', () => {
     const store = new MemoryStore();
     expect([store.nextSeq(), store.nextSeq(), store.nextSeq()]).toEqual([1, 2, 3]);
