@@ -440,3 +440,139 @@ describe('compileSchema', () => {
     expectSameAsZod(Tree, [json('{"name":"a","children":[{"name":"b","children":[]}]}'), json('{"name":"a","children":[{"name":1,"children":[]}]}'), json('{"name":"a"}')]);
   });
 });
+
+describe('which nodes are compiled and which are left to zod', () => {
+  /** Counts calls of the node's own zod parser (`_zod.run`), which only a node left to zod calls. */
+  function zodRuns(schema: z.ZodType): { n: number } {
+    const calls = { n: 0 };
+    const internals = (schema as unknown as { _zod: { run: (...args: unknown[]) => unknown } })._zod;
+    const run = internals.run;
+    internals.run = (...args: unknown[]) => {
+      calls.n++;
+      return run.apply(internals, args);
+    };
+    return calls;
+  }
+
+  const compiledKinds: Array<[string, () => z.ZodType, unknown]> = [
+    ['string', () => z.string(), 'x'],
+    ['number', () => z.number(), 1],
+    ['boolean', () => z.boolean(), true],
+    ['null', () => z.null(), null],
+    ['any', () => z.any(), 1],
+    ['unknown', () => z.unknown(), 1],
+    ['custom', () => z.custom<number>((v) => typeof v === 'number'), 1],
+    ['literal', () => z.literal('a'), 'a'],
+    ['optional', () => z.string().optional(), undefined],
+    ['nullable', () => z.string().nullable(), null],
+    ['default', () => z.string().default('d'), undefined],
+    ['array', () => z.array(z.string()), ['a']],
+    ['object', () => z.object({ a: z.string() }), { a: 'x' }],
+    ['record', () => z.record(z.string(), z.number()), { a: 1 }],
+    ['union', () => z.union([z.string(), z.number()]), 1],
+    ['one-option union', () => z.union([z.string()]), 'x'],
+  ];
+  for (const [kind, make, input] of compiledKinds) {
+    it(`${kind} is checked natively, never through zod's parser`, () => {
+      const schema = make();
+      const expected = schema.safeParse(input);
+      expect(expected.success).toBe(true);
+      const calls = zodRuns(schema);
+      for (const check of bothForms(schema)) expect(check(input)).toStrictEqual(expected.data);
+      expect(calls.n).toBe(0);
+    });
+  }
+
+  const delegatedKinds: Array<[string, () => z.ZodType, unknown]> = [
+    ['transform', () => z.string().transform((s) => s.length), 'abc'],
+    ['coercion', () => z.coerce.number(), '2'],
+    ['discriminated union', () => z.discriminatedUnion('k', [z.object({ k: z.literal('a') }), z.object({ k: z.literal('b') })]), { k: 'a' }],
+    ['lazy', () => z.lazy(() => z.string()), 'x'],
+  ];
+  for (const [kind, make, input] of delegatedKinds) {
+    it(`${kind} is left to zod's own parser, with zod's output`, () => {
+      const schema = make();
+      const expected = schema.safeParse(input);
+      expect(expected.success).toBe(true);
+      const calls = zodRuns(schema);
+      for (const check of bothForms(schema)) expect(check(input)).toStrictEqual(expected.data);
+      expect(calls.n).toBe(2);
+    });
+  }
+
+  it('an async transform inside a subtree left to zod is INVALID (safeParse would throw), not a crash', () => {
+    const schema = z.object({ a: z.string().transform(async (s) => s) });
+    for (const check of bothForms(schema)) expect(check({ a: 'x' })).toBe(INVALID);
+    expect(() => schema.safeParse({ a: 'x' })).toThrow();
+  });
+
+  it('refinements are not called on a value whose base check failed', () => {
+    const seen: unknown[] = [];
+    const startsWithX = (s: string) => {
+      seen.push(s);
+      return s.startsWith('x');
+    };
+    const two = z.string().refine(startsWithX).refine((s) => s.length < 5);
+    const one = z.string().refine(startsWithX);
+    for (const schema of [two, one]) {
+      for (const check of bothForms(schema)) {
+        expect(check(5)).toBe(INVALID);
+        expect(check('xy')).toBe('xy');
+        expect(check('ab')).toBe(INVALID);
+      }
+    }
+    expect(seen).toStrictEqual(['xy', 'ab', 'xy', 'ab', 'xy', 'ab', 'xy', 'ab']);
+  });
+
+  it('fields named like Object.prototype members are own keys only, as zod reads them', () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const schema = z.object({ [key]: z.string().optional() });
+      expectSameAsZod(schema, [json('{}'), json(`{"${key}":"x"}`), json(`{"${key}":1}`)]);
+      // Left to zod: `key in input` would find the inherited member.
+      const expected = schema.safeParse({ [key]: 'x' });
+      const calls = zodRuns(schema);
+      for (const check of bothForms(schema)) expect(check({ [key]: 'x' })).toStrictEqual(expected.data);
+      expect(calls.n).toBe(2);
+    }
+  });
+});
+
+describe('compiled object fields whose check gives undefined', () => {
+  it('keep the key when it was present, or when a default gives undefined, as zod does', () => {
+    const kinds: Record<string, z.ZodType> = {
+      optional: z.string().optional(),
+      unknown: z.unknown(),
+      'default of undefined': z.unknown().default(undefined),
+      'optional default of undefined': z.unknown().default(undefined).optional(),
+      'default, then optional': z.string().optional().default(undefined as unknown as string),
+    };
+    for (const field of Object.values(kinds)) {
+      const schema = z.object({ a: field, b: z.number() });
+      expectSameAsZod(schema, [value({ a: undefined, b: 1 }), value({ b: 1 }), value({ a: 'x', b: 1 }), value({ a: undefined })]);
+    }
+    // The key is kept (as undefined) in both compiled forms, not dropped.
+    for (const check of bothForms(z.object({ a: z.string().optional() }))) expect(Object.keys(check({ a: undefined }) as object)).toStrictEqual(['a']);
+    for (const check of bothForms(z.object({ a: z.unknown().default(undefined) }))) expect(Object.keys(check({}) as object)).toStrictEqual(['a']);
+  });
+});
+
+describe('compiled object fields whose check refuses undefined', () => {
+  it('an absent optional key is skipped even when its refinement would fail, a present undefined is not', () => {
+    const kinds: z.ZodType[] = [
+      z.string().optional().refine((v) => v !== undefined),
+      z.string().nullish().refine((v) => v !== undefined),
+      z.string().default('d').optional().refine((v) => v !== 'd'),
+      z.string().default('d').refine((v) => v !== 'd'),
+      z.string().prefault('p').refine((v) => v !== 'p'),
+      z.unknown().refine((v) => v !== undefined),
+    ];
+    for (const field of kinds) {
+      const schema = z.object({ a: field, b: z.number().optional() });
+      expectSameAsZod(schema, [value({}), value({ a: undefined }), value({ a: 'x' }), value({ b: 1 }), value({ a: 'd', b: 1 })]);
+    }
+    for (const check of bothForms(z.object({ a: z.string().optional().refine((v) => v !== undefined) }))) {
+      expect(check({})).toStrictEqual({});
+      expect(check({ a: undefined })).toBe(INVALID);
+    }
+  });
+});
