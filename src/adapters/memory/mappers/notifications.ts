@@ -2,6 +2,7 @@
  * Stored notifications -> core notifications (deep copies: callers may mutate what they get without touching the store).
  * @module
  */
+import { cloneJson } from '../../../core/clone.js';
 import type { Notification } from '../../../core/model/notification.js';
 import type { StoredNotification } from '../schemas.js';
 
@@ -14,12 +15,12 @@ export function toNotification(n: StoredNotification): Notification {
     kind: n.kind,
     notifiedAt: new Date(n.notifiedAt),
     readAt: n.readAt ? new Date(n.readAt) : null,
-    raw: structuredClone(rest),
+    raw: cloneJson(rest),
   };
   if (n.customKind !== undefined) out.customKind = n.customKind;
   if (n.roomId !== undefined) out.roomId = n.roomId;
   if (n.threadId !== undefined) out.threadId = n.threadId;
   if (n.subjectId !== undefined) out.subjectId = n.subjectId;
-  if (n.data !== undefined) out.data = structuredClone(n.data);
+  if (n.data !== undefined) out.data = cloneJson(n.data);
   return out;
 }

@@ -2,6 +2,7 @@
  * Stored threads and comments -> core ones (deep copies: callers may mutate what they get without touching the store).
  * @module
  */
+import { cloneJson } from '../../../core/clone.js';
 import type { Comment } from '../../../core/model/comment.js';
 import type { Thread } from '../../../core/model/thread.js';
 import type { StoredComment, StoredThread } from '../schemas.js';
@@ -13,11 +14,11 @@ export function toComment(comment: StoredComment): Comment {
     threadId: comment.threadId,
     roomId: comment.roomId,
     authorId: comment.authorId,
-    body: structuredClone(comment.body),
+    body: cloneJson(comment.body),
     createdAt: new Date(comment.createdAt),
     reactions: comment.reactions.map((r) => ({ emoji: r.emoji, userIds: [...r.userIds], createdAt: new Date(r.createdAt) })),
-    metadata: structuredClone(comment.metadata),
-    raw: structuredClone(comment),
+    metadata: cloneJson(comment.metadata),
+    raw: cloneJson(comment),
   };
   if (comment.editedAt) out.editedAt = new Date(comment.editedAt);
   return out;
@@ -30,10 +31,10 @@ export function toThread(thread: StoredThread): Thread {
     id: thread.id,
     roomId: thread.roomId,
     resolved: thread.resolved,
-    metadata: structuredClone(thread.metadata),
+    metadata: cloneJson(thread.metadata),
     comments: thread.comments.map(toComment),
     createdAt: new Date(thread.createdAt),
     updatedAt: new Date(thread.updatedAt),
-    raw: structuredClone(rest),
+    raw: cloneJson(rest),
   };
 }
