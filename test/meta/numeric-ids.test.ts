@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { messageIdOf } from '../../src/adapters/kabelwerk/mappers/messages.js';
 import { parseNotificationId } from '../../src/adapters/kabelwerk/mappers/notifications.js';
 import { parseCommentId } from '../../src/adapters/velt/mappers/threads.js';
+import { VeltCommentIdSchema } from '../../src/adapters/velt/schemas.js';
 import { ValidationError } from '../../src/core/errors.js';
 
 /** Each parser as `id -> number(s) | undefined` (undefined: refused). */
@@ -55,4 +56,21 @@ describe('numeric vendor ids from user strings', () => {
       expect(parse('9007199254740993')).toBeUndefined();
     });
   }
+
+  it('Velt comment ids in responses: an id taken is never a rounded one', () => {
+    fc.assert(
+      fc.property(digits, (id) => {
+        const parsed = VeltCommentIdSchema.safeParse(id);
+        if (parsed.success) {
+          expect(Number.isSafeInteger(parsed.data)).toBe(true);
+          expect(parsed.data).toBe(Number(id));
+        } else expect(Number.isSafeInteger(Number(id))).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+    expect(VeltCommentIdSchema.safeParse(9007199254740992).success).toBe(false);
+    expect(VeltCommentIdSchema.safeParse('9007199254740993').success).toBe(false);
+    expect(VeltCommentIdSchema.safeParse('126535').data).toBe(126535);
+    expect(VeltCommentIdSchema.safeParse(126535).data).toBe(126535);
+  });
 });

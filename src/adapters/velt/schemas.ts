@@ -9,8 +9,12 @@ import { z } from 'zod';
 /** A Velt id may come as a number where a string is documented (and vice versa): both are accepted as strings. */
 const IdLike = z.union([z.string(), z.number()]).transform(String);
 
-/** Velt comment ids are numbers (§7.1); a numeric string is tolerated (webhook payloads, GDPR exports). */
-export const VeltCommentIdSchema = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
+/**
+ * Velt comment ids are numbers (§7.1); a numeric string is tolerated (webhook payloads, GDPR exports).
+ * Either must be a safe integer (`int()` refuses more than 2^53 - 1): a larger one has been rounded
+ * to another comment's id, by `JSON.parse` or by `Number()`.
+ */
+export const VeltCommentIdSchema = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int())]);
 
 /** A user reference as Velt returns it inside annotations, notifications and user lists (§6, §7.1). */
 export const VeltUserSchema = z.looseObject({
