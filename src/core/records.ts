@@ -20,3 +20,14 @@ export function idString(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }
+
+/**
+ * The number a vendor's integer id is written as (`"126535"` -> 126535): a positive safe integer in
+ * canonical decimal (no sign, no leading zero), else `undefined`. An id past 2^53 - 1 is refused, as
+ * `Number()` would round it to another record's id; so every accepted id converts back exactly.
+ */
+export function positiveIntegerId(text: unknown): number | undefined {
+  if (typeof text !== 'string' || !/^[1-9]\d{0,15}$/.test(text)) return undefined;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : undefined;
+}

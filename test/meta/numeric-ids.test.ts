@@ -1,7 +1,8 @@
 /**
- * Every adapter that turns a user-supplied id string into a vendor's numeric id: an id it accepts must
- * round-trip exactly (`String(n) === id`), so two different ids can never reach the same vendor record
- * (`Number('9007199254740993')` is 9007199254740992). Ids it cannot carry exactly are refused instead.
+ * Every adapter that turns a user-supplied id string into a vendor's numeric id (all through core
+ * `positiveIntegerId`): an id it accepts must round-trip exactly (`String(n) === id`), so two
+ * different ids can never reach the same vendor record (`Number('9007199254740993')` is
+ * 9007199254740992). Ids it cannot carry exactly are refused instead.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,9 +11,14 @@ import { parseNotificationId } from '../../src/adapters/kabelwerk/mappers/notifi
 import { parseCommentId } from '../../src/adapters/velt/mappers/threads.js';
 import { VeltCommentIdSchema } from '../../src/adapters/velt/schemas.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { positiveIntegerId } from '../../src/core/records.js';
 
 /** Each parser as `id -> number(s) | undefined` (undefined: refused). */
 const PARSERS: Record<string, (id: string) => number[] | undefined> = {
+  'core positiveIntegerId (the shared mechanism)': (id) => {
+    const n = positiveIntegerId(id);
+    return n === undefined ? undefined : [n];
+  },
   'velt parseCommentId': (id) => {
     try {
       return [parseCommentId(id, 'op')];

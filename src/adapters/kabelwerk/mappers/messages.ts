@@ -5,6 +5,7 @@
  */
 import type { Comment } from '../../../core/model/comment.js';
 import type { Thread } from '../../../core/model/thread.js';
+import { positiveIntegerId } from '../../../core/records.js';
 import { redact } from '../../../core/redact.js';
 import type { KabelwerkMessage } from '../schemas.js';
 import { fromKabelwerkMessage } from './bodies.js';
@@ -12,9 +13,7 @@ import { kabelwerkDate } from './replies.js';
 
 /** A message id from a comment id: decimal digits only (Kabelwerk ids are integers), else `undefined`. */
 export function messageIdOf(commentId: string): number | undefined {
-  if (!/^[1-9]\d{0,15}$/.test(commentId)) return undefined;
-  const id = Number(commentId);
-  return Number.isSafeInteger(id) ? id : undefined;
+  return positiveIntegerId(commentId);
 }
 
 /** A message as a comment of the room `roomId`'s thread. An edited message (`updated_at` later) has `editedAt`. */

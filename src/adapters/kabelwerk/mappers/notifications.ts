@@ -4,6 +4,7 @@
  * @module
  */
 import type { Notification } from '../../../core/model/notification.js';
+import { positiveIntegerId } from '../../../core/records.js';
 import { redact } from '../../../core/redact.js';
 import type { KabelwerkMessage } from '../schemas.js';
 import { kabelwerkDate } from './replies.js';
@@ -15,11 +16,10 @@ export function notificationIdOf(message: Pick<KabelwerkMessage, 'id' | 'room_id
 
 /** The room and message of a notification id, or `undefined` when it is not one of ours. */
 export function parseNotificationId(id: string): { roomNumber: number; messageId: number } | undefined {
-  const match = /^([1-9]\d{0,15}):([1-9]\d{0,15})$/.exec(id);
-  if (!match) return undefined;
-  const roomNumber = Number(match[1]);
-  const messageId = Number(match[2]);
-  return Number.isSafeInteger(roomNumber) && Number.isSafeInteger(messageId) ? { roomNumber, messageId } : undefined;
+  const colon = id.indexOf(':');
+  const roomNumber = positiveIntegerId(id.slice(0, colon));
+  const messageId = positiveIntegerId(id.slice(colon + 1));
+  return colon !== -1 && roomNumber !== undefined && messageId !== undefined ? { roomNumber, messageId } : undefined;
 }
 
 /** A notifier message as an unread `thread` notification of `userId` about the room `roomId`. */

@@ -6,6 +6,7 @@ import { ValidationError } from '../../../core/errors.js';
 import type { Comment, Reaction } from '../../../core/model/comment.js';
 import type { MetadataPatch } from '../../../core/model/common.js';
 import type { Thread } from '../../../core/model/thread.js';
+import { positiveIntegerId } from '../../../core/records.js';
 import { redact } from '../../../core/redact.js';
 import type { VeltAnnotation, VeltComment, VeltReaction, VeltStatusInput } from '../schemas.js';
 import { fromVeltBody } from './bodies.js';
@@ -122,8 +123,8 @@ export function patchedContext(current: Record<string, unknown> | null | undefin
  * Velt, and one past 2^53 - 1 would be rounded by `Number()` to the id of another comment.
  */
 export function parseCommentId(value: string, operation: string, field = 'commentId'): number {
-  const id = typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(id)) {
+  const id = positiveIntegerId(value);
+  if (id === undefined) {
     throw new ValidationError(field, 'Velt comment ids are positive integers up to 9007199254740991 (e.g. "126535")', { provider: PROVIDER, operation });
   }
   return id;
