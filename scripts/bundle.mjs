@@ -86,7 +86,7 @@ const { output } = await bundle.write({
   entryFileNames: '[name].js',
   chunkFileNames: 'chunks/[name]-[hash].js',
   sourcemap: true,
-  // The CLI's shebang and the entry files' own banners come from the sources.
+  // Readable output: users read these files in stack traces and debuggers (the maps point further).
   minify: false,
 });
 await bundle.close();

@@ -30,8 +30,11 @@ run('npx', ['--no-install', 'publint', '--strict']);
 // tested for real below and by scripts/check-consumer.mjs (type-checked with `module: nodenext`).
 console.log(`== attw (node16 profile: node16-cjs, node16-esm, bundler) over ${subpaths.join(', ')}`);
 run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--entrypoints', ...subpaths]);
-console.log('== every subpath imports and requires by its public name');
+console.log('== every subpath imports and requires by its public name; an export two share is one object');
 const require = createRequire(import.meta.url);
+// The entry points are bundled (scripts/bundle.mjs): a module shared by two of them must sit in one
+// shared chunk, never be copied into both, or `instanceof` and DI tokens would differ by subpath.
+const byName = new Map();
 for (const subpath of subpaths) {
   const name = subpath === '.' ? 'unicollab' : `unicollab/${subpath}`;
   const mod = await import(name);
@@ -39,18 +42,11 @@ for (const subpath of subpaths) {
   const required = require(name);
   const missing = Object.keys(mod).filter((key) => !(key in required));
   if (missing.length > 0) throw new Error(`require('${name}') lacks ${missing.join(', ')}`);
-  console.log(`${name}: ${Object.keys(mod).length} exports (import and require)`);
-}
-// The entry points are bundled (scripts/bundle.mjs): a module shared by two of them must sit in one
-// shared chunk, never be copied into both, or `instanceof` and DI tokens would differ by subpath.
-console.log('== an export shared by two subpaths is the same object in both');
-const byName = new Map();
-for (const subpath of subpaths) {
-  const name = subpath === '.' ? 'unicollab' : `unicollab/${subpath}`;
-  for (const [key, value] of Object.entries(await import(name))) {
+  for (const [key, value] of Object.entries(mod)) {
     const seen = byName.get(key);
     if (seen && seen.value !== value) throw new Error(`${key} from ${name} is not the ${key} of ${seen.name}: a module was bundled twice`);
     byName.set(key, seen ?? { name, value });
   }
+  console.log(`${name}: ${Object.keys(mod).length} exports (import and require)`);
 }
 console.log(`${byName.size} distinct export names, each one object`);
