@@ -14,9 +14,11 @@
  * expected to be freshly parsed JSON that nothing else holds (as the HTTP client's is).
  *
  * Node kinds compiled natively: string, number, boolean, null, any, unknown, literal, optional,
- * nullable, default, array, object (strip, loose, strict), record with string keys, union and custom
- * (with their checks: `.min()`, `.refine()`, formats... run through zod's own check functions). Any
- * other node (transforms, pipes, lazy, discriminated unions, coercion...) is delegated to zod's own
+ * nullable, default, array, object (strip, loose, strict), record with string keys, union, custom
+ * (with their checks: `.min()`, `.refine()`, formats... run through zod's own check functions) and
+ * lazy (compiled as its inner schema: adapters build their response schemas lazily, for cold start;
+ * a lazy that reaches itself again keeps zod's parser at the loop). Any other node (transforms,
+ * pipes, discriminated unions, coercion...) is delegated to zod's own
  * `run` for that subtree, so every schema compiles and the answer is always zod's.
  * @module
  */
@@ -163,6 +165,9 @@ function compileBase(node: ZodNode, active: Set<ZodNode>): CompiledCheck | undef
       return compileObject(def, active);
     case 'record':
       return compileRecord(def, active);
+    case 'lazy':
+      // zod resolves and caches the inner schema on first access.
+      return compileNode((zod as ZodInternals & { innerType: ZodNode }).innerType, active);
     case 'union': {
       if (zod.traits.has('$ZodDiscriminatedUnion') || zod.traits.has('$ZodXor') || (def as { inclusive?: boolean }).inclusive === false) return undefined;
       const options = (def.options ?? []).map((o) => compileNode(o, active));

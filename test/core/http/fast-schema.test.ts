@@ -63,6 +63,9 @@ function validFor(schema: z.ZodType, depth: number): fc.Arbitrary<unknown> {
       return fc.dictionary(keys, shaped(def.valueType!, depth + 1), { maxKeys: 3 });
     case 'pipe':
       return shaped(def.in!, depth);
+    case 'lazy':
+      // The adapters' response schemas are lazy (built on first use): valid values are the inner schema's.
+      return validFor((schema as unknown as { _zod: { innerType: z.ZodType } })._zod.innerType, depth);
     case 'object': {
       const shape = def.shape ?? {};
       const fields = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, shaped(v, depth + 1)]));
