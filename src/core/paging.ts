@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ValidationError } from './errors.js';
 import type { Page } from './model/common.js';
@@ -59,7 +59,7 @@ export function decodeListCursor(cursor: string, list: string, init: { provider?
 
 function listDigest(list: string): string {
   // 96 bits: collisions between two real listings are not a concern, and the cursor stays short.
-  return createHash('sha256').update(list, 'utf8').digest('base64url').slice(0, 16);
+  return nodeCrypto().createHash('sha256').update(list, 'utf8').digest('base64url').slice(0, 16);
 }
 
 function canonicalJson(value: unknown): string {

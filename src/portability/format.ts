@@ -8,7 +8,8 @@
  *    exact bytes of every line before it, header included, each followed by its `\n`.
  * @module
  */
-import { createHash, type Hash } from 'node:crypto';
+import { nodeCrypto } from '../core/node-crypto.js';
+import type { Hash } from 'node:crypto';
 import { ValidationError } from '../core/errors.js';
 import { EXPORT_FORMAT, type ExportLine, ExportLineSchema, RECORD_KINDS, type RecordKind } from './schemas.js';
 
@@ -32,7 +33,7 @@ export function isoDate(date: Date): string {
 
 /** The running SHA-256 over the lines before the trailer (each line's UTF-8 bytes plus `\n`). */
 export class LineHasher {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash = nodeCrypto().createHash('sha256');
 
   /** Adds one line's text (without its `\n`). */
   add(text: string): void {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../core/node-crypto.js';
 import type { CapabilityKey, CapabilityMap } from '../core/capabilities.js';
 import type { Collab } from '../core/container.js';
 import { commentChecks, reactionChecks } from './checks/comments.js';
@@ -92,7 +92,7 @@ export function planConformance(capabilities: CapabilityMap, options: Pick<Confo
 /** Runs checks against one collab, giving each a context with unique ids and best-effort cleanup. */
 export class ConformanceSession {
   /** The random tag of this run (in every id the suite creates). */
-  readonly runId = randomBytes(5).toString('hex');
+  readonly runId = nodeCrypto().randomBytes(5).toString('hex');
   private counter = 0;
 
   constructor(

@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { nodeCrypto } from '../../core/node-crypto.js';
 import { z } from 'zod';
 import type { AdapterConfigSpec } from '../../core/adapter.js';
 import { httpConfigShape, webhookReplayShape } from '../../core/config.js';
@@ -50,7 +50,7 @@ export function normalisePem(pem: string): string {
 /** True when `pem` is an RSA private key that node:crypto can read (PKCS#8 or PKCS#1). */
 export function isRsaPrivateKey(pem: string): boolean {
   try {
-    return createPrivateKey(normalisePem(pem)).asymmetricKeyType === 'rsa';
+    return nodeCrypto().createPrivateKey(normalisePem(pem)).asymmetricKeyType === 'rsa';
   } catch {
     return false;
   }

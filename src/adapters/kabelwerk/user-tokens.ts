@@ -4,7 +4,8 @@
  * algorithm is UNCONFIRMED; RS256 is what an RSA key and every JWT library default to.
  * @module
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../../core/node-crypto.js';
+import type { KeyObject } from 'node:crypto';
 import type { SignJWT } from 'jose';
 import { normalisePem } from './config.js';
 
@@ -40,7 +41,7 @@ export class KabelwerkTokenMinter {
     readonly ttlSeconds: number = DEFAULT_TOKEN_TTL_SECONDS,
     private readonly now: () => number = Date.now,
   ) {
-    this.#key = createPrivateKey(normalisePem(privateKeyPem));
+    this.#key = nodeCrypto().createPrivateKey(normalisePem(privateKeyPem));
   }
 
   /** A token for the user `sub` (its Kabelwerk key), valid for `ttlSeconds` from now. */

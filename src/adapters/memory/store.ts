@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../core/node-crypto.js';
 import { CollabError, ProviderUnavailableError } from '../../core/errors.js';
 import type { CollabLogger } from '../../core/logger.js';
 import type { CollabEventType } from '../../core/model/event.js';
@@ -90,7 +90,7 @@ export class MemoryStore extends MemoryTables {
 
   /** A new random id with a readable prefix (`th_`, `cm_`, `in_`...). */
   newId(prefix: string): string {
-    return `${prefix}_${randomBytes(12).toString('base64url')}`;
+    return `${prefix}_${nodeCrypto().randomBytes(12).toString('base64url')}`;
   }
 
   /** Subscribes to changes (webhook fan-out). */

@@ -3,7 +3,7 @@
  * `Authorization: Basic <authToken>` (not base64 of `user:password`), and may base64-encode the body
  * as `{"encodedPayload":"<base64 of JSON>"}` (docs/vendors/velt.md 12.1).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../../core/node-crypto.js';
 import { ConfigError, type CollabErrorInit, WebhookVerificationError } from '../../core/errors.js';
 import type { WebhookRequest } from '../../core/model/event.js';
 import { readHeader } from '../../core/webhooks/headers.js';
@@ -20,7 +20,7 @@ export interface BasicAuthWebhookVerifyOptions {
 const BASE64_RE = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return nodeCrypto().createHash('sha256').update(value, 'utf8').digest();
 }
 
 /**
@@ -55,7 +55,7 @@ export function verifyBasicAuthWebhook(request: Pick<WebhookRequest, 'headers'>,
   }
   const token = space === -1 ? '' : header.slice(space).trim();
   if (token.length === 0) throw new WebhookVerificationError('Invalid Authorization header: no token after "Basic"', init);
-  if (!timingSafeEqual(sha256(token), sha256(options.token))) {
+  if (!nodeCrypto().timingSafeEqual(sha256(token), sha256(options.token))) {
     throw new WebhookVerificationError('Authorization token does not match the configured webhook authToken', init);
   }
 }

@@ -9,7 +9,7 @@
  *   under `data` (§12.2), whose `metadata` may nest the ids (`metadata.document.documentId`,
  *   `metadata.organization.organizationId`).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../core/node-crypto.js';
 import { ValidationError } from '../../core/errors.js';
 import type { CollabEvent, CollabEventType, WebhookSubscription } from '../../core/model/event.js';
 import { redact } from '../../core/redact.js';
@@ -161,7 +161,7 @@ export function normaliseBasicWebhook(payload: unknown, rawBody: string): Collab
   const type = resolveType(typeof p.actionType === 'string' ? BASIC_ACTION_TYPES[p.actionType] : undefined, p);
   const occurredAt =
     veltDate(rec(p.targetComment)?.lastUpdated) ?? veltDate(rec(p.commentAnnotation)?.lastUpdated) ?? veltDate(rec(p.crdtData)?.lastUpdate) ?? new Date();
-  const id = str(p.webhookId) ?? `sha256:${createHash('sha256').update(rawBody).digest('hex').slice(0, 32)}`;
+  const id = str(p.webhookId) ?? `sha256:${nodeCrypto().createHash('sha256').update(rawBody).digest('hex').slice(0, 32)}`;
   return { id, type, provider: PROVIDER, occurredAt, ...idsOf(p), raw: redact(payload) };
 }
 

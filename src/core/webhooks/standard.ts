@@ -5,8 +5,8 @@
  * Only `node:crypto` is used: the `standardwebhooks` and vendor SDK implementations hash in
  * pure JS, which is several times slower than OpenSSL's HMAC for the same bytes.
  */
-import * as nodeCrypto from 'node:crypto';
-import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { ConfigError, type CollabErrorInit, ValidationError, WebhookVerificationError } from '../errors.js';
 import type { WebhookRequest } from '../model/event.js';
 import { readStandardHeaders } from './headers.js';
@@ -38,7 +38,7 @@ const SIGNATURE_LENGTH = 44;
  */
 export function decodeWebhookSecret(secret: unknown): KeyObject | undefined {
   const raw = decodeSecretBytes(secret);
-  return raw === undefined ? undefined : createSecretKey(raw);
+  return raw === undefined ? undefined : nodeCrypto().createSecretKey(raw);
 }
 
 /** The key bytes of a `whsec_<base64>` (or bare base64) secret, or `undefined` when unusable. */
@@ -57,7 +57,7 @@ function decodeSecretBytes(secret: unknown): Buffer | undefined {
  * @internal
  */
 export function computeSignature(key: KeyObject, id: string, timestamp: string, body: string | Uint8Array): string {
-  const hmac = createHmac('sha256', key);
+  const hmac = nodeCrypto().createHmac('sha256', key);
   if (typeof body === 'string') {
     hmac.update(`${id}.${timestamp}.${body}`);
   } else {
@@ -70,11 +70,8 @@ export function computeSignature(key: KeyObject, id: string, timestamp: string, 
 /** `base64(HMAC-SHA256(key, "${id}.${timestamp}.${body}"))` with one key fixed (see `createSigner`). */
 type Signer = (id: string, timestamp: string, body: string | Uint8Array) => string;
 
-/**
- * One-shot `crypto.hash` (Node >= 20.12). Taken from the namespace so a runtime without it still
- * loads this module (and signs with `createHmac`).
- */
-const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string | NodeJS.ArrayBufferView, outputEncoding: BufferEncoding) => string }).hash;
+/** One-shot `crypto.hash` (Node >= 20.12), read off the module so a runtime without it signs with `createHmac`. */
+type OneShotHash = (algorithm: string, data: string | NodeJS.ArrayBufferView, outputEncoding: BufferEncoding) => string;
 /** SHA-256 block size: HMAC pads (or hashes) the key to it. */
 const BLOCK = 64;
 /** Largest message signed through the scratch buffer; a bigger one goes through `createHmac`. */
@@ -97,10 +94,11 @@ const latin1Write: (buf: Buffer, s: string, offset: number) => number =
  * `KeyObject`) where `crypto.hash` is missing or the message is above `MAX_SCRATCH`.
  */
 function createSigner(raw: Buffer): Signer {
-  const keyObject = createSecretKey(raw);
-  const hash = oneShotHash;
+  const crypto = nodeCrypto();
+  const keyObject = crypto.createSecretKey(raw);
+  const hash = (crypto as { hash?: OneShotHash }).hash;
   if (typeof hash !== 'function') return (id, timestamp, body) => computeSignature(keyObject, id, timestamp, body);
-  const k = raw.length > BLOCK ? createHash('sha256').update(raw).digest() : raw;
+  const k = raw.length > BLOCK ? crypto.createHash('sha256').update(raw).digest() : raw;
   // Per-signer scratch for the inner hash input (`key ^ ipad`, then the signed content) and the outer
   // one (`key ^ opad`, then the inner digest): the pads are written once, not per message. `Buffer.alloc`,
   // never the shared pool, so no other Buffer's `.buffer` reaches the key material. Signing is
@@ -361,7 +359,7 @@ export function signStandardWebhook(input: StandardWebhookSignInput, secret: str
  * (the spec asks for 24 to 64 bytes; Svix uses 24).
  */
 export function generateWebhookSecret(): string {
-  return SECRET_PREFIX + randomBytes(24).toString('base64');
+  return SECRET_PREFIX + nodeCrypto().randomBytes(24).toString('base64');
 }
 
 /**
@@ -369,5 +367,5 @@ export function generateWebhookSecret(): string {
  * unique enough to be the receiver's dedupe key.
  */
 export function newWebhookMessageId(): string {
-  return 'msg_' + randomBytes(16).toString('base64url');
+  return 'msg_' + nodeCrypto().randomBytes(16).toString('base64url');
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../../core/node-crypto.js';
 import { inject, injectable } from 'inversify';
 import type { IssuedToken, IssueTokenInput } from '../../../core/model/auth.js';
 import type { CallOptions } from '../../../core/model/common.js';
@@ -21,7 +21,7 @@ export class MemoryAuthService implements AuthService {
   private readonly key: Uint8Array;
 
   constructor(@inject(MEMORY_TOKENS.Context) private readonly ctx: MemoryContext) {
-    const secret = ctx.config.tokenSecret ?? randomBytes(32).toString('base64url');
+    const secret = ctx.config.tokenSecret ?? nodeCrypto().randomBytes(32).toString('base64url');
     registerSecret(secret);
     this.key = new TextEncoder().encode(secret);
   }

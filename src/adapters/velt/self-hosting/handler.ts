@@ -4,7 +4,7 @@
  * notifications) from your own store. Routes are matched on the last two path segments, so it works
  * under any mount point (`/api/velt/comments/get`, `/comments/get`, ...).
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../../core/node-crypto.js';
 import type { z } from 'zod';
 import { ConfigError } from '../../../core/errors.js';
 import type { VeltBlobStore } from './blobs.js';
@@ -379,7 +379,7 @@ export function createVeltDataProviderHandler(options: VeltDataProviderHandlerOp
     const content = new Uint8Array(await file.arrayBuffer());
     const name = body.attachment.name ?? (file.name || undefined);
     const mimeType = body.attachment.mimeType ?? (file.type || undefined);
-    const blobKey = `attachments/${randomUUID()}${extensionOf(name)}`;
+    const blobKey = `attachments/${nodeCrypto().randomUUID()}${extensionOf(name)}`;
     const { url } = await blobs.put(blobKey, content, mimeType ? { contentType: mimeType } : {});
     const record: VeltAttachmentRecord = {
       attachmentId: body.attachment.attachmentId,

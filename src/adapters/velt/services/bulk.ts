@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../../core/node-crypto.js';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import type { BulkCommentWrite, BulkThreadWrite, ThreadBulkWrites } from '../../../core/adapter.js';
@@ -152,7 +152,7 @@ export class VeltBulk implements ThreadBulkWrites {
       if (t.id !== undefined) assertAnnotationId(t.id, `threads.${i}.id`, op);
       assertNoReservedKeys(t.metadata, CONTEXT_RESERVED_KEYS, `threads.${i}.metadata`, op);
       t.comments.forEach((c, j) => assertNoReservedKeys(c.metadata, CONTEXT_RESERVED_KEYS, `threads.${i}.comments.${j}.metadata`, op));
-      return { ...t, id: t.id ?? `uc-${randomUUID()}` };
+      return { ...t, id: t.id ?? `uc-${nodeCrypto().randomUUID()}` };
     });
     const created: BulkCreatedThread[] = [];
     const parts = chunk(inputs, WRITE_BATCH_SIZE);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../../core/node-crypto.js';
 import { inject, injectable } from 'inversify';
 import { NotFoundError, ProviderResponseError } from '../../../core/errors.js';
 import type { CallOptions, Page } from '../../../core/model/common.js';
@@ -87,7 +87,7 @@ export class VeltNotificationService implements NotificationService {
         documentId,
         ...(flags.createOrganization ? { createOrganization: true } : {}),
         ...(input.roomId === undefined || flags.createDocument ? { createDocument: true } : {}),
-        notificationId: `uc-${randomUUID()}`,
+        notificationId: `uc-${nodeCrypto().randomUUID()}`,
         actionUser: { userId: input.userId },
         displayHeadlineMessageTemplate: input.kind,
         displayBodyMessage: input.subjectId,
