@@ -6,7 +6,7 @@ import { CAPABILITY_KEYS, type CapabilityDeclaration, type CapabilityKey, type C
 import { type BaseParsedConfig, parseConfig } from './config.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { loadMethodArguments } from './argument-tables.js';
-import { guardService } from './guard.js';
+import { closedService, guardService } from './guard.js';
 import { registerSecretShapes } from './redact.js';
 import { closestKey } from './suggest.js';
 import type { AuthService } from './services/auth.js';
@@ -248,23 +248,37 @@ export async function createCollabContainerWith(definition: AdapterDefinition<ne
   return container;
 }
 
-/** The `Collab` object over a container bound by `bindCollabWith`; services are resolved once, here. */
+/**
+ * The `Collab` object over a container bound by `bindCollabWith`. Each service is resolved from the
+ * container on its first access, once: resolving all twelve up front was about a third of the first
+ * `createCollab()` (Inversify plans each on first use; issue 12), and an app that never touches
+ * `documents` should not pay for it. A service first reached after `close()` is a stand-in whose
+ * methods refuse with `ClientClosedError`, as a resolved service's do then.
+ */
 export function collabFromContainer(container: InversifyContainer): Collab {
   const declaration = container.get<CapabilityDeclaration>(TOKENS.Capabilities);
-  const services = Object.fromEntries(Object.entries(SERVICE_TOKENS).map(([name, token]) => [name, container.get(token)]));
+  const provider = container.get<string>(TOKENS.ProviderId);
   const lifecycle = container.get<Closeable>(TOKENS.Lifecycle);
   let closed: Promise<void> | undefined;
-  return Object.freeze({
-    provider: container.get<string>(TOKENS.ProviderId),
+  const collab = {
+    provider,
     capabilities: declaration.levels,
     capabilityNotes: declaration.notes,
-    ...(services as Omit<Collab, 'provider' | 'capabilities' | 'capabilityNotes' | 'close'>),
-    close: () => (closed ??= (async () => {
-      await lifecycle.close();
-      const target = container as unknown as ContainerInternals;
-      await (target.unbindAllAsync ? target.unbindAllAsync() : target.unbindAll());
-    })()),
-  });
+    close: () =>
+      (closed ??= (async () => {
+        await lifecycle.close();
+        const target = container as unknown as ContainerInternals;
+        await (target.unbindAllAsync ? target.unbindAllAsync() : target.unbindAll());
+      })()),
+  };
+  for (const [name, token] of Object.entries(SERVICE_TOKENS)) {
+    let service: unknown;
+    Object.defineProperty(collab, name, {
+      enumerable: true,
+      get: () => (service ??= closed === undefined ? container.get(token) : closedService(name, provider, declaration)),
+    });
+  }
+  return Object.freeze(collab) as Collab;
 }
 
 /**

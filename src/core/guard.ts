@@ -147,6 +147,28 @@ export function guardService<T extends object>(group: string, service: T, provid
   });
 }
 
+const CLOSED: GuardLifecycle = { closed: true };
+
+/**
+ * A service of a closed collab that was never resolved while it was open: every method of the tables
+ * (nested services included) refuses with `ClientClosedError`, through the same guard as a live one.
+ */
+export function closedService(group: string, provider: string, declaration: CapabilityDeclaration): object {
+  return guardService(group, methodStubs(group), provider, declaration, CLOSED);
+}
+
+/** An object with every guarded method of `group` (never called: the closed guard refuses first). */
+function methodStubs(group: string): Record<string, unknown> {
+  const stub: Record<string, unknown> = {};
+  for (const method of [...Object.keys(METHOD_CAPABILITIES[group] ?? {}), ...Object.keys(loadedMethodArguments()?.[group] ?? {})]) stub[method] = refused;
+  for (const property of NESTED_SERVICES[group] ?? []) stub[property] = methodStubs(`${group}.${property}`);
+  return stub;
+}
+
+function refused(): never {
+  throw new Error('unreachable: a closed service refuses before the adapter runs');
+}
+
 /** The caller's signal, from options that validation has already accepted. */
 function signalOf(options: unknown): AbortSignal | undefined {
   return (options as { signal?: AbortSignal } | undefined)?.signal;

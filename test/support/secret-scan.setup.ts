@@ -107,8 +107,20 @@ vi.mock('../../src/core/container.ts', async (importOriginal) => {
     record('collab', collab);
     const wrapped: Record<string, unknown> = {};
     for (const key of Object.keys(collab)) {
-      const value = (collab as unknown as Record<string, unknown>)[key];
-      wrapped[key] = SERVICES.includes(key) && value && typeof value === 'object' ? wrapService(key, value) : value;
+      // Services stay lazy (core resolves each on first access): wrapped, and recorded, when first read.
+      let value: unknown;
+      let read = false;
+      Object.defineProperty(wrapped, key, {
+        enumerable: true,
+        get: () => {
+          if (read) return value;
+          read = true;
+          const raw = (collab as unknown as Record<string, unknown>)[key];
+          if (SERVICES.includes(key) && raw && typeof raw === 'object') record(`collab.${key}`, raw);
+          value = SERVICES.includes(key) && raw && typeof raw === 'object' ? wrapService(key, raw) : raw;
+          return value;
+        },
+      });
     }
     return Object.freeze(wrapped) as unknown as Collab;
   };
