@@ -72,7 +72,7 @@ export const scopes = {
   },
   'memory-store': {
     description: 'the memory store and its persistence (journal, snapshots, lock, file system)',
-    mutate: ['src/adapters/memory/store.ts', 'src/adapters/memory/persistence/**/*.ts'],
+    mutate: ['src/adapters/memory/store.ts', 'src/adapters/memory/persistence/**/*.ts', '!src/adapters/memory/persistence/schemas.ts'],
     tests: ['test/adapters/memory/unit/*.test.ts', 'test/adapters/memory/**/*.mutation.test.ts'],
   },
   liveblocks: {

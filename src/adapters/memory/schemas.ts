@@ -62,28 +62,32 @@ export const StoredRoomSchema = z.object({
   content: StoredRoomContentSchema.optional(),
 });
 /** A stored user. */
-export const StoredUserSchema = z.object({
-  id: z.string(),
-  seq: z.number(),
-  name: z.string().optional(),
-  email: z.string().optional(),
-  avatarUrl: z.string().optional(),
-  metadata: MetadataSchema,
-});
+export const StoredUserSchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    seq: z.number(),
+    name: z.string().optional(),
+    email: z.string().optional(),
+    avatarUrl: z.string().optional(),
+    metadata: MetadataSchema,
+  }),
+);
 /** A stored inbox notification. */
-export const StoredNotificationSchema = z.object({
-  id: z.string(),
-  seq: z.number(),
-  userId: z.string(),
-  kind: z.enum(['thread', 'mention', 'custom']),
-  customKind: z.string().optional(),
-  roomId: z.string().optional(),
-  threadId: z.string().optional(),
-  subjectId: z.string().optional(),
-  notifiedAt: DateSchema,
-  readAt: DateSchema.nullable(),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
+export const StoredNotificationSchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    seq: z.number(),
+    userId: z.string(),
+    kind: z.enum(['thread', 'mention', 'custom']),
+    customKind: z.string().optional(),
+    roomId: z.string().optional(),
+    threadId: z.string().optional(),
+    subjectId: z.string().optional(),
+    notifiedAt: DateSchema,
+    readAt: DateSchema.nullable(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 /** A stored webhook subscription (with its signing secret), owned by one tenant. */
 export const StoredSubscriptionSchema = z.object({
   id: z.string(),
@@ -95,75 +99,24 @@ export const StoredSubscriptionSchema = z.object({
   description: z.string().optional(),
   createdAt: DateSchema,
 });
-/** A version 1 subscription: it had no tenant (it received every tenant's events). */
-const LegacySubscriptionSchema = StoredSubscriptionSchema.extend({ tenantId: z.string().optional() });
 /** A webhook delivery not yet made (or being retried), kept with the state so a restart resumes it. */
-export const StoredDeliverySchema = z.object({
-  /** The `webhook-id` (`msg_...`), the same on every attempt. */
-  id: z.string(),
-  tenantId: z.string(),
-  subscriptionId: z.string(),
-  /** The JSON body (a `MemoryWebhookPayload`). */
-  payload: z.record(z.string(), z.unknown()),
-  /** Attempts made so far. */
-  attempts: z.number().int().min(0),
-  /** When the next attempt is due (epoch ms). */
-  nextAttemptAt: z.number(),
-  createdAt: DateSchema,
-  /** Why the last attempt failed (`HTTP 500`, `network error: ECONNREFUSED`...). */
-  lastError: z.string().optional(),
-});
-/** The state of one tenant. */
-export const StoredTenantSchema = z.object({
-  rooms: z.array(StoredRoomSchema),
-  users: z.array(StoredUserSchema),
-  notifications: z.array(StoredNotificationSchema),
-});
-/** The version 1 file: the whole state, rewritten on every save (still loaded). */
-export const PersistedStateV1Schema = z.object({
-  format: z.literal('unicollab-memory'),
-  version: z.literal(1),
-  seq: z.number(),
-  tenants: z.record(z.string(), StoredTenantSchema),
-  subscriptions: z.array(LegacySubscriptionSchema),
-});
-/**
- * The version 2 snapshot (`persistPath`): the state as of some moment, plus `journal`, the first
- * journal generation (`<persistPath>.journal-<n>`) whose records apply on top of it.
- */
-export const PersistedStateSchema = z.object({
-  format: z.literal('unicollab-memory'),
-  version: z.literal(2),
-  journal: z.number().int().min(0),
-  seq: z.number(),
-  tenants: z.record(z.string(), StoredTenantSchema),
-  subscriptions: z.array(StoredSubscriptionSchema),
-  deliveries: z.array(StoredDeliverySchema),
-});
-/** Either snapshot version, told apart by `version`. */
-export const AnyPersistedStateSchema = z.discriminatedUnion('version', [PersistedStateV1Schema, PersistedStateSchema]);
-
-/** A room record's value: the room without its threads (each thread is a record of its own). */
-export const StoredRoomFieldsSchema = StoredRoomSchema.omit({ threads: true, content: true });
-
-/**
- * One journal record: the whole new value of one entity (`v: null` deletes it), or the id sequence.
- * Whole-entity puts make replay idempotent, so records can be applied over a snapshot taken while
- * writes went on.
- */
-export const JournalRecordSchema = z.discriminatedUnion('k', [
-  z.object({ k: z.literal('seq'), v: z.number() }),
-  z.object({ k: z.literal('room'), t: z.string(), id: z.string(), v: StoredRoomFieldsSchema.nullable() }),
-  z.object({ k: z.literal('thread'), t: z.string(), r: z.string(), id: z.string(), v: StoredThreadSchema.nullable() }),
-  z.object({ k: z.literal('content'), t: z.string(), r: z.string(), v: StoredRoomContentSchema.nullable() }),
-  z.object({ k: z.literal('user'), t: z.string(), id: z.string(), v: StoredUserSchema.nullable() }),
-  z.object({ k: z.literal('notification'), t: z.string(), u: z.string(), id: z.string(), v: StoredNotificationSchema.nullable() }),
-  z.object({ k: z.literal('subscription'), id: z.string(), v: StoredSubscriptionSchema.nullable() }),
-  z.object({ k: z.literal('delivery'), id: z.string(), v: StoredDeliverySchema.nullable() }),
-]);
-/** One journal line: the records of one commit, applied all or not at all. */
-export const JournalBatchSchema = z.object({ r: z.array(JournalRecordSchema) });
-
+export const StoredDeliverySchema = z.lazy(() =>
+  z.object({
+    /** The `webhook-id` (`msg_...`), the same on every attempt. */
+    id: z.string(),
+    tenantId: z.string(),
+    subscriptionId: z.string(),
+    /** The JSON body (a `MemoryWebhookPayload`). */
+    payload: z.record(z.string(), z.unknown()),
+    /** Attempts made so far. */
+    attempts: z.number().int().min(0),
+    /** When the next attempt is due (epoch ms). */
+    nextAttemptAt: z.number(),
+    createdAt: DateSchema,
+    /** Why the last attempt failed (`HTTP 500`, `network error: ECONNREFUSED`...). */
+    lastError: z.string().optional(),
+  }),
+);
 /** A reaction as stored. */
 export type StoredReaction = z.infer<typeof StoredReactionSchema>;
 /** A comment as stored. */
@@ -182,9 +135,3 @@ export type StoredNotification = z.infer<typeof StoredNotificationSchema>;
 export type StoredSubscription = z.infer<typeof StoredSubscriptionSchema>;
 /** A pending webhook delivery as stored. */
 export type StoredDelivery = z.infer<typeof StoredDeliverySchema>;
-/** The JSON document written to `persistPath` (version 2). */
-export type PersistedState = z.infer<typeof PersistedStateSchema>;
-/** A snapshot of either version, as parsed. */
-export type AnyPersistedState = z.infer<typeof AnyPersistedStateSchema>;
-/** One journal record. */
-export type JournalRecord = z.infer<typeof JournalRecordSchema>;

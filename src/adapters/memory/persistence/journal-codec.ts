@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../core/errors.js';
-import { type JournalRecord, JournalBatchSchema } from '../schemas.js';
+import { type JournalRecord, JournalBatchSchema } from './schemas.js';
 
 /** One journal line: the records of one commit (applied all or not at all on load). */
 export function encodeBatch(records: readonly JournalRecord[]): string {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CollabError, ConfigError, ProviderUnavailableError } from '../../../core/errors.js';
 import type { CollabLogger } from '../../../core/logger.js';
-import { AnyPersistedStateSchema } from '../schemas.js';
+import { AnyPersistedStateSchema } from './schemas.js';
 import { type EntityRef, type MemoryTables, refKey } from '../state.js';
 import { type FileSink, nodeFileSystem, type PersistenceFileSystem } from './file-system.js';
 import { encodeBatch, parseJournal } from './journal-codec.js';

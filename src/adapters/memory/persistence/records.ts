@@ -1,4 +1,5 @@
-import type { AnyPersistedState, JournalRecord, StoredRoom, StoredThread } from '../schemas.js';
+import type { StoredRoom, StoredThread } from '../schemas.js';
+import type { AnyPersistedState, JournalRecord } from './schemas.js';
 import { SeqMap } from '../seq-map.js';
 import type { EntityRef, MemoryTables } from '../state.js';
 

@@ -1,4 +1,4 @@
-import type { PersistedState } from '../schemas.js';
+import type { PersistedState } from './schemas.js';
 import type { MemoryTables } from '../state.js';
 import type { FileSink } from './file-system.js';
 import { roomFields } from './records.js';

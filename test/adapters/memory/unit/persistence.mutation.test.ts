@@ -10,7 +10,8 @@ import { acquirePersistLock } from '../../../../src/adapters/memory/persistence/
 import { Persistence } from '../../../../src/adapters/memory/persistence/persistence.js';
 import { applyRecord, batchRecords, recordOf, restoreSnapshot, roomFields } from '../../../../src/adapters/memory/persistence/records.js';
 import { writeSnapshot } from '../../../../src/adapters/memory/persistence/snapshot-writer.js';
-import type { AnyPersistedState, JournalRecord, StoredDelivery, StoredNotification, StoredRoom, StoredSubscription, StoredThread, StoredUser } from '../../../../src/adapters/memory/schemas.js';
+import type { AnyPersistedState, JournalRecord } from '../../../../src/adapters/memory/persistence/schemas.js';
+import type { StoredDelivery, StoredNotification, StoredRoom, StoredSubscription, StoredThread, StoredUser } from '../../../../src/adapters/memory/schemas.js';
 import { SeqMap } from '../../../../src/adapters/memory/seq-map.js';
 import { MemoryTables } from '../../../../src/adapters/memory/state.js';
 import { ConfigError, ProviderUnavailableError } from '../../../../src/core/errors.js';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStoreOf } from '../../../../src/adapters/memory/index.js';
 import { encodeBatch } from '../../../../src/adapters/memory/persistence/journal-codec.js';
 import { nodeFileSystem, type PersistenceFileSystem } from '../../../../src/adapters/memory/persistence/file-system.js';
-import type { JournalRecord } from '../../../../src/adapters/memory/schemas.js';
+import type { JournalRecord } from '../../../../src/adapters/memory/persistence/schemas.js';
 import type { Collab } from '../../../../src/collab.js';
 import { ConfigError, ProviderUnavailableError } from '../../../../src/core/errors.js';
 import { crashCopy, faultyFileSystem, memoryWith, tempDir, until } from './helpers.js';
