@@ -47,7 +47,7 @@ class AttemptState implements DeadlineEntry {
   /** Set by `fire`: the attempt ran out of time. */
   timedOut = false;
   reader?: ReadableStreamDefaultReader<Uint8Array>;
-  /** Set when the attempt timed out before its response arrived: the response is cancelled on arrival. */
+  /** Set when the attempt was stopped (timeout or caller abort): a response arriving later is cancelled on arrival. */
   abandoned?: unknown;
   /** Rejects the attempt's race (the path without a signal). */
   rejectOnTimeout?: (reason: unknown) => void;
@@ -59,16 +59,20 @@ class AttemptState implements DeadlineEntry {
 
   fire(): void {
     this.timedOut = true;
-    const reason = new DOMException('The attempt timed out', 'TimeoutError');
-    if (this.controller) {
-      this.controller.abort(reason);
-      return;
-    }
-    this.rejectOnTimeout?.(reason);
-    // Without a signal the exchange is cancelled through its body: at once when it is being read, or
-    // as soon as the headers arrive. Cancelling the body stream closes the connection, so a timed-out
-    // download stops instead of running on in the background.
+    this.stop(new DOMException('The attempt timed out', 'TimeoutError'));
+  }
+
+  /**
+   * Ends the exchange: aborts its signal (when it has one), rejects its race (when it has none) and
+   * cancels its body, at once when it is being read or as soon as the headers arrive. Cancelling the
+   * body stream closes the connection, so a stopped download does not run on in the background; it
+   * is done even with a signal, so the attempt ends whether or not the transport passes the abort on
+   * to a body that is mid-read (a dripping body once outlived its abort under load).
+   */
+  stop(reason: unknown): void {
     this.abandoned = reason;
+    this.controller?.abort(reason);
+    this.rejectOnTimeout?.(reason);
     this.reader?.cancel(reason).catch(ignore);
   }
 }
@@ -225,7 +229,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     deadlines.addEntry(state);
     let onCallerAbort: (() => void) | undefined;
     if (controller) {
-      onCallerAbort = () => controller.abort(callerSignal?.reason);
+      onCallerAbort = () => state.stop(callerSignal?.reason);
       callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     }
     init.signal = controller?.signal;

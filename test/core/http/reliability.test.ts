@@ -215,6 +215,63 @@ describe.each(['fetch', 'ky'] as const)('the overall deadline holds (%s transpor
   }
 });
 
+describe('a stopped attempt ends even when the transport does not pass the abort on to a body being read', () => {
+  /**
+   * A fetch whose body drips forever and ignores the request's signal once the response is out: the
+   * client must still end the attempt (and cancel the body) by itself, with and without a caller signal.
+   */
+  function deafFetch() {
+    const state = { cancelled: 0, timers: [] as ReturnType<typeof setInterval>[] };
+    const fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"a":"'));
+            state.timers.push(setInterval(() => controller.enqueue(new TextEncoder().encode('x')), 20));
+          },
+          cancel() {
+            state.cancelled++;
+            for (const t of state.timers) clearInterval(t);
+          },
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    return { fetch: fetch as unknown as typeof globalThis.fetch, state };
+  }
+
+  for (const withSignal of [false, true]) {
+    it(`times out${withSignal ? ' (caller signal)' : ''}, and cancels the body`, async () => {
+      const { fetch, state } = deafFetch();
+      const started = performance.now();
+      const err = await rejection(
+        client('https://deaf.invalid', { fetch, timeoutMs: 150, deadlineMs: 2000, retries: 0 }).request({
+          method: 'GET',
+          path: '/r',
+          idempotent: true,
+          operation: 'rooms.get',
+          ...(withSignal ? { signal: new AbortController().signal } : {}),
+        }),
+      );
+      for (const t of state.timers) clearInterval(t);
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(state.cancelled).toBe(1);
+    });
+  }
+
+  it('a caller abort mid-body rejects with AbortedError, and cancels the body', async () => {
+    const { fetch, state } = deafFetch();
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new Error('user went away')), 100);
+    const err = await rejection(
+      client('https://deaf.invalid', { fetch, timeoutMs: 5000, deadlineMs: 10_000 }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'rooms.get', signal: caller.signal }),
+    );
+    for (const t of state.timers) clearInterval(t);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(state.cancelled).toBe(1);
+  });
+});
+
 describe.each(['fetch', 'ky'] as const)('response bodies are capped (%s transport)', (transport) => {
   it('a declared Content-Length over maxResponseBytes fails at once, unread', async () => {
     const server = await startServer((_req, res) => {
