@@ -54,4 +54,20 @@ describe('cloneJson', () => {
     expect(() => cloneJson({ f: () => 1 })).toThrow(expect.objectContaining({ name: 'DataCloneError' }));
     expect(() => cloneJson(Symbol('s'))).toThrow(expect.objectContaining({ name: 'DataCloneError' }));
   });
+
+  it('copies a Date as structuredClone does: its time value only, whatever its own properties say', () => {
+    class Stamp extends Date {}
+    const odd = Object.assign(new Date(7), { getTime: () => 1, valueOf: () => 2, extra: 'x' });
+    const input = { plain: new Date('2024-01-01T00:00:00.000Z'), invalid: new Date(NaN), odd, sub: new Stamp(9), list: [new Date(3)] };
+    const copy = cloneJson(input);
+    const expected = structuredClone(input);
+    expect(shape(copy)).toStrictEqual(shape(expected));
+    for (const key of ['plain', 'invalid', 'odd', 'sub'] as const) {
+      expect(copy[key]).not.toBe(input[key]);
+      expect(Date.prototype.getTime.call(copy[key])).toStrictEqual(Date.prototype.getTime.call(expected[key]));
+      expect(Object.getPrototypeOf(copy[key])).toBe(Object.getPrototypeOf(expected[key]));
+    }
+    expect(copy.list[0]).toBeInstanceOf(Date);
+    expect(copy.list[0]!.getTime()).toBe(3);
+  });
 });
