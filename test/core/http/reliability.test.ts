@@ -254,6 +254,8 @@ describe('a stopped attempt ends even when the transport does not pass the abort
       );
       for (const t of state.timers) clearInterval(t);
       expect(err).toBeInstanceOf(TimeoutError);
+      // The attempt's own abort reason (a DOMException, redacted into the error's cause) is the cause.
+      expect(err.cause).toMatchObject({ name: 'TimeoutError', message: 'The attempt timed out' });
       expect(performance.now() - started).toBeLessThan(1500);
       expect(state.cancelled).toBe(1);
     });
