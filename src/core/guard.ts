@@ -1,6 +1,7 @@
 import { assertCapability, type CapabilityDeclaration, type CapabilityKey } from './capabilities.js';
 import { AbortedError, ClientClosedError, CollabError, ValidationError } from './errors.js';
 import { loadedMethodArguments } from './argument-tables.js';
+import { overlay } from './overlay.js';
 import { validateArguments } from './validation.js';
 
 /** A method's capability, or the capabilities it may need depending on its arguments (`keys` lists them all). */
@@ -133,18 +134,7 @@ export function guardService<T extends object>(group: string, service: T, provid
     if (nested && typeof nested === 'object') overrides.set(property, guardService(`${group}.${property}`, nested, provider, declaration, lifecycle));
   }
   if (overrides.size === 0) return service;
-  // A proxy (not Object.create) so methods run with the real instance as `this`: adapters may use #private fields.
-  const bound = new Map<PropertyKey, unknown>();
-  return new Proxy(service, {
-    get(target, prop) {
-      if (overrides.has(prop)) return overrides.get(prop);
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      let b = bound.get(prop);
-      if (!b) bound.set(prop, (b = (value as (...a: unknown[]) => unknown).bind(target)));
-      return b;
-    },
-  });
+  return overlay(service, overrides);
 }
 
 const CLOSED: GuardLifecycle = { closed: true };

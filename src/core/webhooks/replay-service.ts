@@ -1,5 +1,6 @@
 import { CollabError, ValidationError, WebhookVerificationError } from '../errors.js';
 import type { CollabEvent, WebhookRequest } from '../model/event.js';
+import { overlay } from '../overlay.js';
 import type { WebhookService } from '../services/webhooks.js';
 import { claimWebhookDelivery, isWebhookReplayStore, webhookReplayKey, webhookReplayTtlMs } from './replay.js';
 import type { WebhookReplayStore, WebhookVerifyCallOptions } from './types.js';
@@ -41,7 +42,7 @@ export interface WebhookReplayDefaults {
  *
  * @param service - The adapter's (already guarded) webhook service.
  * @param defaults - Provider id, configured store and window.
- * @returns The same service with `verify` replaced; `subscriptions` and anything else pass through.
+ * @returns The service with `verify` replaced; `subscriptions` and anything else pass through (see `overlay`).
  */
 export function protectWebhookService<T extends WebhookService>(service: T, defaults: WebhookReplayDefaults): T {
   const inner = service.verify;
@@ -75,18 +76,7 @@ export function protectWebhookService<T extends WebhookService>(service: T, defa
     }
     return verifyOnce(request, options).then(undefined, unreadable);
   };
-  // A proxy (not a copy) so the adapter's own methods keep their `this` and #private fields.
-  const bound = new Map<PropertyKey, unknown>();
-  return new Proxy(service, {
-    get(target, prop) {
-      if (prop === 'verify') return verify;
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      let b = bound.get(prop);
-      if (b === undefined) bound.set(prop, (b = (value as (...a: unknown[]) => unknown).bind(target)));
-      return b;
-    },
-  });
+  return overlay(service, new Map([['verify', verify]]));
 }
 
 function checkOptions(options: WebhookVerifyCallOptions, provider: string): void {
