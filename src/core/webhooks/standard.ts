@@ -123,12 +123,17 @@ function createSigner(raw: Buffer): Signer {
       innerBytes = new Uint8Array(inner.buffer, inner.byteOffset, inner.length);
       inner.set(ipad, 0);
     }
-    // The same bytes `computeSignature` hashes: the UTF-8 of the joined string, then any raw bytes.
-    let n: number;
+    // The same bytes `computeSignature` hashes: the UTF-8 of `${id}.${timestamp}.` and the body, each
+    // part written on its own so the joined string (a copy of the whole body) is never built. That is
+    // byte-for-byte the UTF-8 of the joined string: every part meets a '.', never a surrogate, so no
+    // surrogate pair can span two parts.
+    let n = BLOCK + utf8Write(inner, id, BLOCK);
+    inner[n++] = 0x2e; // '.'
+    n += utf8Write(inner, timestamp, n);
+    inner[n++] = 0x2e;
     if (typeof body === 'string') {
-      n = BLOCK + utf8Write(inner, `${id}.${timestamp}.${body}`, BLOCK);
+      n += utf8Write(inner, body, n);
     } else {
-      n = BLOCK + utf8Write(inner, `${id}.${timestamp}.`, BLOCK);
       inner.set(body, n);
       n += body.byteLength;
     }
@@ -146,6 +151,18 @@ export function createSignerForTest(secret: string): Signer | undefined {
   return raw === undefined ? undefined : createSigner(raw);
 }
 
+/** Length of `v1,`, the prefix of a version 1 (HMAC-SHA256) signature item. */
+const V1_PREFIX_LENGTH = 3;
+
+/**
+ * Whether the header is exactly one `v1,<sig>` item (no space, no trailing comma), the form every
+ * sender uses outside key rotation: its signature is the header from `V1_PREFIX_LENGTH` on, and
+ * `parseV1Signatures` would return just that.
+ */
+function isSingleV1Item(header: string): boolean {
+  return header.length > V1_PREFIX_LENGTH && header.indexOf(' ') === -1 && header.startsWith('v1,') && !header.endsWith(',');
+}
+
 /**
  * Extracts the `v1` signatures of a `webhook-signature` header.
  *
@@ -156,10 +173,6 @@ export function createSignerForTest(secret: string): Signer | undefined {
  * join a repeated header with ", ".
  */
 function parseV1Signatures(header: string): string[] {
-  // Fast path for the usual single `v1,<sig>` item (saves the split and its array on every request).
-  if (header.indexOf(' ') === -1 && header.startsWith('v1,') && !header.endsWith(',')) {
-    return header.length > 3 ? [header.slice(3)] : [];
-  }
   const out: string[] = [];
   for (const part of header.split(' ')) {
     let item = part.trim();
@@ -268,15 +281,23 @@ export function createStandardWebhookVerifierWith<T>(options: StandardWebhookVer
       );
     }
 
-    const candidates = parseV1Signatures(signatureHeader!);
-    if (candidates.length === 0) {
+    // The usual header is one `v1,<sig>` item: compared in place, without the list and the copy.
+    const single = isSingleV1Item(signatureHeader!);
+    const candidates = single ? undefined : parseV1Signatures(signatureHeader!);
+    if (candidates?.length === 0) {
       fail('Invalid webhook-signature header: no v1 signature (expected space-separated "v1,<base64>" items)');
     }
     for (let k = 0; k < keys.length; k++) {
       const expected = keys[k]!(id!, timestampHeader!, rawBody);
+      // Length is public (always 44 for SHA-256), so only equal-length values reach the
+      // constant-time compare.
+      if (candidates === undefined) {
+        if (signatureHeader!.length === V1_PREFIX_LENGTH + SIGNATURE_LENGTH && equalSignatures(signatureHeader!, expected, V1_PREFIX_LENGTH)) {
+          return build(id!, timestamp, body);
+        }
+        continue;
+      }
       for (let c = 0; c < candidates.length; c++) {
-        // Length is public (always 44 for SHA-256), so only equal-length values reach the
-        // constant-time compare.
         const candidate = candidates[c]!;
         if (candidate.length === SIGNATURE_LENGTH && equalSignatures(candidate, expected)) {
           return build(id!, timestamp, body);
@@ -286,7 +307,7 @@ export function createStandardWebhookVerifierWith<T>(options: StandardWebhookVer
     // Neither the expected nor the received signature goes in the message: the former is a MAC
     // oracle for the body, and neither helps the legitimate operator more than this does.
     return fail(
-      `No matching signature: none of the ${candidates.length} v1 signature(s) in webhook-signature matches ` +
+      `No matching signature: none of the ${candidates?.length ?? 1} v1 signature(s) in webhook-signature matches ` +
         `the ${keys.length === 1 ? 'configured secret' : `${keys.length} configured secrets`} (wrong secret, or the body was modified or re-serialised)`,
     );
   };
@@ -308,12 +329,14 @@ function isUnixSeconds(value: string): boolean {
  * an accumulator, no early exit), so the time does not depend on where they differ. Full UTF-16
  * code units are compared, so a non-ASCII character never matches a base64 digit. Same guarantee as
  * `crypto.timingSafeEqual`, without copying both strings into Buffers first.
+ * @param a - The received value; its signature starts at `aOffset` (3 for a whole `v1,<sig>` header item).
+ * @param b - The expected signature.
  * @internal
  */
-export function equalSignatures(a: string, b: string): boolean {
-  let diff = a.length ^ SIGNATURE_LENGTH;
+export function equalSignatures(a: string, b: string, aOffset = 0): boolean {
+  let diff = (a.length - aOffset) ^ SIGNATURE_LENGTH;
   diff |= b.length ^ SIGNATURE_LENGTH;
-  for (let i = 0; i < SIGNATURE_LENGTH; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  for (let i = 0; i < SIGNATURE_LENGTH; i++) diff |= a.charCodeAt(aOffset + i) ^ b.charCodeAt(i);
   return diff === 0;
 }
 

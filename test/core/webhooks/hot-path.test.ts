@@ -36,6 +36,23 @@ describe('the verifier signer (RFC 2104 over one-shot crypto.hash)', () => {
     );
   });
 
+  it('equals createHmac when id or body hold lone surrogates (the parts are encoded one by one)', () => {
+    // Raw UTF-16 code units, so a high surrogate can end the id and a low one start the body.
+    const units = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 60 });
+    fc.assert(
+      fc.property(keyArb, units, fc.stringMatching(/^\d{0,15}$/), units, (raw, id, ts, body) => {
+        const key = Buffer.from(raw);
+        const sign = createSignerForTest(key.toString('base64'))!;
+        expect(sign(id, ts, body)).toBe(reference(key, id, ts, body));
+      }),
+      { numRuns: 300 },
+    );
+    const key = Buffer.alloc(32, 7);
+    const sign = createSignerForTest(key.toString('base64'))!;
+    expect(sign('msg_\ud83d', '1700000000', '\ude00{}')).toBe(reference(key, 'msg_\ud83d', '1700000000', '\ude00{}'));
+    expect(sign('\ud83d', '', '\ude00')).toBe(reference(key, '\ud83d', '', '\ude00'));
+  });
+
   it('keeps agreeing once its scratch grows, and above the scratch limit (createHmac fallback)', () => {
     const key = Buffer.from(generateWebhookSecret().slice('whsec_'.length), 'base64');
     const sign = createSignerForTest(key.toString('base64'))!;
@@ -74,6 +91,18 @@ describe('equalSignatures', () => {
     expect(equalSignatures('a'.repeat(43), 'a'.repeat(43))).toBe(false);
     // A character outside latin1 never matches the base64 digit sharing its low byte.
     expect(equalSignatures('A'.repeat(44), '\u0141' + 'A'.repeat(43))).toBe(false);
+  });
+
+  it('with an offset compares the 44 characters from there, and is false unless exactly 44 follow it', () => {
+    const sigArb = fc.string({ minLength: 44, maxLength: 44, unit: fc.constantFrom(...'ABab+/=0') });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 5 }), sigArb, sigArb, (prefix, a, b) => {
+        expect(equalSignatures(prefix + a, b, prefix.length)).toBe(a === b);
+        expect(equalSignatures(prefix + a, a, prefix.length)).toBe(true);
+        expect(equalSignatures(prefix + a + 'x', a, prefix.length)).toBe(false);
+        expect(equalSignatures(prefix + a.slice(1), a.slice(1) + 'A', prefix.length)).toBe(false);
+      }),
+    );
   });
 });
 
