@@ -10,9 +10,10 @@
  * client's compiled check sees through `lazy`, so the hot path is unchanged.
  */
 import { z } from 'zod';
+import { isParsableDate } from '../../core/iso-date.js';
 
 /** An ISO-8601 timestamp string; kept as text so `raw` stays the vendor payload. */
-const IsoDate = z.lazy(() => z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date'));
+const IsoDate = z.lazy(() => z.string().refine(isParsableDate, 'must be an ISO-8601 date'));
 
 /** A room metadata value: Liveblocks stores strings and string lists. */
 const RoomMetadataValue = z.lazy(() => z.union([z.string(), z.array(z.string())]));

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIsoDate } from '../../../src/adapters/liveblocks/webhook-events.js';
+import { isoDate, isParsableDate, parseIsoDate } from '../../../src/core/iso-date.js';
 import { createCollab } from '../../../src/index.js';
 import { WebhookVerificationError } from '../../../src/core/errors.js';
 import { readHeader, readStandardHeaders } from '../../../src/core/webhooks/headers.js';
@@ -157,11 +157,14 @@ describe('readStandardHeaders', () => {
   });
 });
 
-describe('parseIsoDate (the Liveblocks normaliser fast path)', () => {
+describe('parseIsoDate (the ISO date fast path of response checks, mappers and the Liveblocks normaliser)', () => {
   const same = (s: string) => {
     const a = parseIsoDate(s);
     const b = Date.parse(s);
     expect(Number.isNaN(a) ? NaN : a).toBe(Number.isNaN(b) ? NaN : b);
+    // What the Liveblocks mappers and response schemas use: the same Date, the same verdict.
+    expect(isoDate(s).getTime()).toBe(new Date(s).getTime());
+    expect(isParsableDate(s)).toBe(!Number.isNaN(new Date(s).getTime()));
   };
 
   it('equals Date.parse on toISOString output over the whole date range', () => {

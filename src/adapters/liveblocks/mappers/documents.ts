@@ -3,6 +3,7 @@
  * I/O. (Yjs documents need no mapper: core's Yjs helpers read the binary document directly.)
  * @module
  */
+import { isoDate } from '../../../core/iso-date.js';
 import { renameLsonKind } from '../../../core/documents/lson.js';
 import type { DocumentVersion, StorageDocument } from '../../../core/model/document.js';
 import type { LbHistoryVersion, LbPlainLsonRoot } from '../schemas.js';
@@ -14,7 +15,7 @@ const CORE_KIND = 'lsonType';
 
 /** A Liveblocks history version -> core `DocumentVersion` (`authorIds` from `authors[].id`). */
 export function toDocumentVersion(wire: LbHistoryVersion): DocumentVersion {
-  return { id: wire.id, createdAt: new Date(wire.createdAt), authorIds: wire.authors.map((a) => a.id), raw: wire };
+  return { id: wire.id, createdAt: isoDate(wire.createdAt), authorIds: wire.authors.map((a) => a.id), raw: wire };
 }
 
 /** Core's LSON root -> Liveblocks plain LSON (`lsonType` renamed `liveblocksType` in every node). */

@@ -2,6 +2,7 @@
  * Liveblocks inbox notifications -> core notifications.
  * @module
  */
+import { isoDate } from '../../../core/iso-date.js';
 import type { Notification } from '../../../core/model/notification.js';
 import type { LbNotification } from '../schemas.js';
 
@@ -15,8 +16,8 @@ export function toNotification(n: LbNotification, userId: string): Notification 
     id: n.id,
     userId,
     kind: 'custom',
-    notifiedAt: new Date(n.notifiedAt),
-    readAt: n.readAt ? new Date(n.readAt) : null,
+    notifiedAt: isoDate(n.notifiedAt),
+    readAt: n.readAt ? isoDate(n.readAt) : null,
     raw: n,
   };
   if (typeof n.roomId === 'string') out.roomId = n.roomId;

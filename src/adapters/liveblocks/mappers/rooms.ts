@@ -2,6 +2,7 @@
  * Liveblocks rooms <-> core rooms: names in metadata, access levels as permission lists, metadata queries.
  * @module
  */
+import { isoDate } from '../../../core/iso-date.js';
 import { ValidationError } from '../../../core/errors.js';
 import type { Metadata, MetadataPatch } from '../../../core/model/common.js';
 import type { AccessLevel, Room, RoomAccess } from '../../../core/model/room.js';
@@ -65,7 +66,7 @@ export function toRoom(room: LbRoom): Room {
   if (level !== undefined) access.default = level;
   const out: Room = { id: room.id, metadata, access, raw: room };
   if (name !== undefined) out.name = name;
-  if (room.createdAt !== undefined) out.createdAt = new Date(room.createdAt);
+  if (room.createdAt !== undefined) out.createdAt = isoDate(room.createdAt);
   return out;
 }
 

@@ -2,6 +2,7 @@
  * Liveblocks threads, comments and reactions -> core ones; thread metadata out; client-side thread pages and their cursor.
  * @module
  */
+import { isoDate } from '../../../core/iso-date.js';
 import { decodeCursor, encodeCursor } from '../../../core/cursor.js';
 import { ValidationError } from '../../../core/errors.js';
 import type { Comment, Reaction } from '../../../core/model/comment.js';
@@ -14,7 +15,7 @@ const PROVIDER = 'liveblocks';
 
 function toReaction(r: LbComment['reactions'][number]): Reaction {
   const out: Reaction = { emoji: r.emoji, userIds: r.users.map((u) => u.id) };
-  if (r.createdAt !== undefined) out.createdAt = new Date(r.createdAt);
+  if (r.createdAt !== undefined) out.createdAt = isoDate(r.createdAt);
   return out;
 }
 
@@ -29,13 +30,13 @@ export function toComment(c: LbComment): Comment {
     roomId: c.roomId,
     authorId: c.userId,
     body: c.body !== undefined ? fromWireBody(c.body) : { version: 1, content: [] },
-    createdAt: new Date(c.createdAt),
+    createdAt: isoDate(c.createdAt),
     reactions: c.reactions.map(toReaction),
     metadata: { ...c.metadata },
     raw: c,
   };
-  if (c.editedAt !== undefined) out.editedAt = new Date(c.editedAt);
-  if (c.deletedAt !== undefined) out.deletedAt = new Date(c.deletedAt);
+  if (c.editedAt !== undefined) out.editedAt = isoDate(c.editedAt);
+  if (c.deletedAt !== undefined) out.deletedAt = isoDate(c.deletedAt);
   return out;
 }
 
@@ -47,10 +48,10 @@ export function toThread(t: LbThread): Thread {
     resolved: t.resolved,
     metadata: { ...t.metadata },
     comments: t.comments.map(toComment),
-    createdAt: new Date(t.createdAt),
+    createdAt: isoDate(t.createdAt),
     raw: t,
   };
-  if (t.updatedAt !== undefined) out.updatedAt = new Date(t.updatedAt);
+  if (t.updatedAt !== undefined) out.updatedAt = isoDate(t.updatedAt);
   return out;
 }
 
