@@ -7,7 +7,7 @@
  * node:crypto HMAC-SHA256 of the signed content (the floor: no header handling, no compare, no parse)
  * and `standardwebhooks` Webhook.verify.
  *
- * Method: BENCH_ROUNDS interleaved rounds (default 40); in each, every contender makes BENCH_WEBHOOK_PASSES passes over
+ * Method: BENCH_ROUNDS interleaved rounds (default 120); in each, every contender makes BENCH_WEBHOOK_PASSES passes over
  * the N payloads (one chunk, timed with process.hrtime and process.cpuUsage), the order rotating per round.
  * The verdict is the median over rounds of the paired throughput ratio (unicollab / WebhookHandler in
  * the same round), printed with its IQR. No best-of.
@@ -21,7 +21,7 @@
  *   mkdir -p /tmp/ucbench && cp package.json /tmp/ucbench/ && ln -sfn "$PWD/node_modules" /tmp/ucbench/node_modules
  *   npx tsc -p tsconfig.json --outDir /tmp/ucbench/dist && node scripts/bundle.mjs /tmp/ucbench/dist && UNICOLLAB_DIST=/tmp/ucbench/dist node bench/webhook-verify.mjs
  * Options (env): BENCH_WEBHOOK_N (payloads per pass, default 1000), BENCH_WEBHOOK_PASSES (passes per chunk,
- * default 5), BENCH_ROUNDS (default 40).
+ * default 5), BENCH_ROUNDS (default 120).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -36,7 +36,9 @@ const load = (rel) => import(pathToFileURL(join(distDir, rel)).href);
 const [{ createCollab }, { signStandardWebhook, generateWebhookSecret, newWebhookMessageId }] = await Promise.all([load('index.js'), load('core/webhooks/index.js')]);
 
 const N = envNumber('BENCH_WEBHOOK_N', 1000);
-const ROUNDS = envNumber('BENCH_ROUNDS', 40);
+// 120, not 40: a chunk is ~25 ms, so one GC or preemption moves its ratio by 10-20%; with 40 rounds the
+// paired median moved by ~0.2x between runs, more than the distance to the target.
+const ROUNDS = envNumber('BENCH_ROUNDS', 120);
 const PASSES = envNumber('BENCH_WEBHOOK_PASSES', 5);
 
 // ---- realistic payloads (shapes from vendors/liveblocks.md 1.5), with the event type each normalises to ----
