@@ -12,7 +12,7 @@ function digit(s: string, i: number): number {
 
 /**
  * `Date.parse(value)`, with a fast path for the `YYYY-MM-DDTHH:mm:ss.sssZ` form vendors send
- * (`toISOString`'s; Liveblocks' every date): fields read from the characters and the day count computed (Hinnant's
+ * (`toISOString`'s): fields read from the characters and the day count computed (Hinnant's
  * days-from-civil), which is several times cheaper than the engine's general parser. Anything else,
  * and any field out of its usual range (so `24:00`, day 31 of a 30-day month...), goes to `Date.parse`,
  * so the result is always exactly what `Date.parse` returns.
