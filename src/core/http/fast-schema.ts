@@ -63,19 +63,36 @@ interface ZodNode {
 }
 
 
-const compiled = new WeakMap<object, CompiledCheck>();
+/**
+ * What a compiled check may assume of its input. `any`: nothing (the output is zod's for every value).
+ * `json`: the value is `JSON.parse` output, or built from it by plain assignment: every object is a
+ * plain object with `Object.prototype` (or no) prototype, and every own key is an enumerable string.
+ * Records then skip the per-key checks for symbol and hidden keys that such values cannot have, which
+ * was the largest part of checking a room (three records). For such input the output is the same.
+ */
+export type CheckedInput = 'any' | 'json';
+
+const compiled = { any: new WeakMap<object, CompiledCheck>(), json: new WeakMap<object, CompiledCheck>() };
+
+/** What compiling one schema tree needs to know: the nodes being compiled (for loops) and the input kind. */
+interface CompileContext {
+  readonly active: Set<ZodNode>;
+  readonly input: CheckedInput;
+}
 
 /**
  * The compiled check of `schema`, built on first use and cached (schemas are module-level constants).
  *
  * @param schema - A zod 4 schema.
+ * @param input - What the input is known to be (default `any`); see {@link CheckedInput}.
  * @returns A function giving zod's output for a valid value, {@link INVALID} for an invalid one.
  */
-export function compileSchema(schema: z.ZodType): CompiledCheck {
-  let check = compiled.get(schema);
+export function compileSchema(schema: z.ZodType, input: CheckedInput = 'any'): CompiledCheck {
+  const cache = compiled[input];
+  let check = cache.get(schema);
   if (check === undefined) {
-    check = compileNode(schema as unknown as ZodNode, new Set());
-    compiled.set(schema, check);
+    check = compileNode(schema as unknown as ZodNode, { active: new Set(), input });
+    cache.set(schema, check);
   }
   return check;
 }
@@ -89,22 +106,23 @@ let generateCode = true;
  *
  * @internal
  */
-export function compileSchemaInterpreted(schema: z.ZodType): CompiledCheck {
+export function compileSchemaInterpreted(schema: z.ZodType, input: CheckedInput = 'any'): CompiledCheck {
   generateCode = false;
   try {
-    return compileNode(schema as unknown as ZodNode, new Set());
+    return compileNode(schema as unknown as ZodNode, { active: new Set(), input });
   } finally {
     generateCode = true;
   }
 }
 
-function compileNode(node: ZodNode, active: Set<ZodNode>): CompiledCheck {
+function compileNode(node: ZodNode, ctx: CompileContext): CompiledCheck {
+  const active = ctx.active;
   // A schema that contains itself (through a getter shape) keeps zod's own parser at the loop.
   if (active.has(node)) return viaZod(node);
   active.add(node);
   try {
     const zod = node._zod;
-    const base = compileBase(node, active);
+    const base = compileBase(node, ctx);
     if (base === undefined) return viaZod(node);
     const checks: ZodNode[] = [];
     if (zod.traits.has('$ZodCheck')) checks.push(node);
@@ -116,7 +134,7 @@ function compileNode(node: ZodNode, active: Set<ZodNode>): CompiledCheck {
 }
 
 /** The node's own parser without its checks, or `undefined` when it is left to zod. */
-function compileBase(node: ZodNode, active: Set<ZodNode>): CompiledCheck | undefined {
+function compileBase(node: ZodNode, ctx: CompileContext): CompiledCheck | undefined {
   const zod = node._zod;
   const def = zod.def;
   if (def.coerce) return undefined;
@@ -142,16 +160,16 @@ function compileBase(node: ZodNode, active: Set<ZodNode>): CompiledCheck | undef
       const inner = def.innerType as ZodNode;
       // An exact optional and an optional over a default follow other rules: zod decides those.
       if (zod.traits.has('$ZodExactOptional') || inner._zod.optin === 'defaulted') return undefined;
-      const check = compileNode(inner, active);
+      const check = compileNode(inner, ctx);
       return (v) => (v === undefined ? undefined : check(v));
     }
     case 'nullable': {
-      const check = compileNode(def.innerType as ZodNode, active);
+      const check = compileNode(def.innerType as ZodNode, ctx);
       return (v) => (v === null ? null : check(v));
     }
     case 'default': {
       if (!zod.traits.has('$ZodDefault')) return undefined;
-      const check = compileNode(def.innerType as ZodNode, active);
+      const check = compileNode(def.innerType as ZodNode, ctx);
       // `defaultValue` is a getter giving a fresh (shallow-cloned) value each time, as zod reads it.
       return (v) => {
         if (v === undefined) return def.defaultValue;
@@ -160,17 +178,17 @@ function compileBase(node: ZodNode, active: Set<ZodNode>): CompiledCheck | undef
       };
     }
     case 'array':
-      return compileArray(compileNode(def.element as ZodNode, active));
+      return compileArray(compileNode(def.element as ZodNode, ctx));
     case 'object':
-      return compileObject(def, active);
+      return compileObject(def, ctx);
     case 'record':
-      return compileRecord(def, active);
+      return compileRecord(def, ctx);
     case 'lazy':
       // zod resolves and caches the inner schema on first access.
-      return compileNode((zod as ZodInternals & { innerType: ZodNode }).innerType, active);
+      return compileNode((zod as ZodInternals & { innerType: ZodNode }).innerType, ctx);
     case 'union': {
       if (zod.traits.has('$ZodDiscriminatedUnion') || zod.traits.has('$ZodXor') || (def as { inclusive?: boolean }).inclusive === false) return undefined;
-      const options = (def.options ?? []).map((o) => compileNode(o, active));
+      const options = (def.options ?? []).map((o) => compileNode(o, ctx));
       if (options.length === 1) return options[0];
       // zod returns the first option without issues.
       return (v) => {
@@ -271,7 +289,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function compileObject(def: ZodDef, active: Set<ZodNode>): CompiledCheck | undefined {
+function compileObject(def: ZodDef, ctx: CompileContext): CompiledCheck | undefined {
   const shape = def.shape as Record<string, ZodNode>;
   if (Object.getOwnPropertySymbols(shape).length > 0) return undefined;
   const keys = Object.keys(shape);
@@ -284,12 +302,12 @@ function compileObject(def: ZodDef, active: Set<ZodNode>): CompiledCheck | undef
     if (t === 'never') mode = 'strict';
     else {
       mode = 'loose';
-      if (!(t === 'unknown' || t === 'any') || (def.catchall._zod.def.checks?.length ?? 0) > 0) rest = compileNode(def.catchall, active);
+      if (!(t === 'unknown' || t === 'any') || (def.catchall._zod.def.checks?.length ?? 0) > 0) rest = compileNode(def.catchall, ctx);
     }
   }
   const fields: Field[] = keys.map((key) => {
     const el = shape[key] as ZodNode;
-    return { key, check: compileNode(el, active), optin: el._zod.optin, optout: el._zod.optout };
+    return { key, check: compileNode(el, ctx), optin: el._zod.optin, optout: el._zod.optout };
   });
   const keySet = new Set(keys);
   return (generateCode ? generatedObject(fields, keySet, mode, rest) : undefined) ?? interpretedObject(fields, keySet, mode, rest);
@@ -386,13 +404,13 @@ function isPlainObject(o: unknown): o is Record<PropertyKey, unknown> {
   return Object.prototype.hasOwnProperty.call(prot, 'isPrototypeOf');
 }
 
-function compileRecord(def: ZodDef, active: Set<ZodNode>): CompiledCheck | undefined {
+function compileRecord(def: ZodDef, ctx: CompileContext): CompiledCheck | undefined {
   const keyType = def.keyType as ZodNode;
   const kz = keyType._zod;
   // Plain string keys only: enum, literal, refined or transformed keys are zod's.
   if (kz.def.type !== 'string' || kz.def.coerce || (kz.def.checks?.length ?? 0) > 0 || kz.traits.has('$ZodCheck') || (kz as { values?: unknown }).values !== undefined) return undefined;
-  const value = compileNode(def.valueType as ZodNode, active);
-  return (v) => {
+  const value = compileNode(def.valueType as ZodNode, ctx);
+  return ctx.input === 'json' ? jsonRecord(value) : (v) => {
     if (!isPlainObject(v)) return INVALID;
     // Built only once something differs from the input (zod would copy; nothing else holds the input).
     let out: Record<string, unknown> | undefined;
@@ -419,6 +437,35 @@ function compileRecord(def: ZodDef, active: Set<ZodNode>): CompiledCheck | undef
       }
     }
     return out ?? v;
+  };
+}
+
+/**
+ * A string-keyed record over `JSON.parse` output: every key is an own enumerable string and the object
+ * is plain, so `Object.keys` lists exactly what zod reads; `__proto__` is still dropped, as zod does.
+ */
+function jsonRecord(value: CompiledCheck): CompiledCheck {
+  return (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return INVALID;
+    const input = v as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(input);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (key === '__proto__') {
+        out ??= prefix(input, keys, i);
+        continue;
+      }
+      const item = input[key];
+      const r = value(item);
+      if (r === INVALID) return INVALID;
+      if (out !== undefined) out[key] = r;
+      else if (r !== item) {
+        out = prefix(input, keys, i);
+        out[key] = r;
+      }
+    }
+    return out ?? input;
   };
 }
 

@@ -29,9 +29,11 @@ export type AnswerCheck<T> =
 /**
  * Checks `data` against `schema`: the compiled check answers the common case (a valid answer) without
  * zod's per-node allocations; zod itself runs only on a rejection, to name the field.
+ *
+ * @param data - A decoded answer: `JSON.parse` output, or a part of one (see `CheckedInput` `json`).
  */
 export function checkAnswer<S extends z.ZodType>(schema: S, data: unknown): AnswerCheck<z.output<S>> {
-  const fast = compileSchema(schema)(data);
+  const fast = compileSchema(schema, 'json')(data);
   if (fast !== INVALID) return { ok: true, data: fast as z.output<S> };
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, data: result.data };

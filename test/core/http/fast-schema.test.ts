@@ -81,15 +81,18 @@ function asJson(value: unknown): string | undefined {
   return JSON.stringify(value, (_k, v: unknown) => (v === ABSENT ? undefined : v));
 }
 
-const interpreted = new WeakMap<z.ZodType, (v: unknown) => unknown>();
+const interpreted = new WeakMap<z.ZodType, Array<(v: unknown) => unknown>>();
 
-/** Checks the generated and the interpreted compiled check against `safeParse`; true when zod accepts. */
+/**
+ * Checks the generated and the interpreted compiled check, each for any input and for JSON input (the
+ * mode the HTTP client uses), against `safeParse`; true when zod accepts. Every input here is JSON.
+ */
 function expectSameAsZod(schema: z.ZodType, text: string | undefined): boolean {
   const input = (): unknown => (text === undefined ? undefined : JSON.parse(text));
   const slow = schema.safeParse(input());
-  let other = interpreted.get(schema);
-  if (other === undefined) interpreted.set(schema, (other = compileSchemaInterpreted(schema)));
-  for (const fast of [compileSchema(schema)(input()), other(input())]) {
+  let others = interpreted.get(schema);
+  if (others === undefined) interpreted.set(schema, (others = [compileSchemaInterpreted(schema), compileSchemaInterpreted(schema, 'json')]));
+  for (const fast of [compileSchema(schema)(input()), compileSchema(schema, 'json')(input()), ...others.map((check) => check(input()))]) {
     if (!slow.success) expect(fast).toBe(INVALID);
     else {
       expect(fast).not.toBe(INVALID);
