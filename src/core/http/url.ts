@@ -16,6 +16,7 @@ const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
  */
 export function encodeSegment(segment: string | number): string {
   const text = String(segment);
+  if (isPlainSegment(text)) return text;
   if (text === '' || DOT_SEGMENT.test(text)) {
     throw new ValidationError('path', `${JSON.stringify(text)} cannot be a path segment: it would change which resource is addressed`);
   }
@@ -24,6 +25,23 @@ export function encodeSegment(segment: string | number): string {
   } catch {
     throw new ValidationError('path', 'a path segment must be well-formed Unicode (it contains a lone surrogate)');
   }
+}
+
+/**
+ * Whether `text` is made only of characters `encodeURIComponent` leaves as they are (letters, digits,
+ * `-`, `_`, `~`, and `.`) and is not a dot segment: then it is its own encoding. Most ids are, and
+ * this loop is cheaper than the regular expression and the encoder it spares.
+ */
+function isPlainSegment(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return false;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) dots++;
+    else if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 126)) return false;
+  }
+  return !(dots === n && n <= 2);
 }
 
 /**

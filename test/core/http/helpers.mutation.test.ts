@@ -5,6 +5,7 @@
  * epoch thresholds, path/query encoding errors and log-path redaction, the config picker and the
  * one-timer deadline scheduler.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CollabError, ProviderUnavailableError, RateLimitError, ValidationError } from '../../../src/core/errors.js';
 import { DeadlineTimer } from '../../../src/core/http/deadline-timer.js';
@@ -172,6 +173,33 @@ describe('parseRetryAfter at the edges', () => {
 });
 
 describe('url helpers: errors and log paths', () => {
+  it('encodes every segment as encodeURIComponent does, and refuses the same ones (its fast path included)', () => {
+    const reference = (text: string): string => {
+      if (text === '' || /^(?:\.|%2e){1,2}$/i.test(text)) return 'refused';
+      try {
+        return encodeURIComponent(text);
+      } catch {
+        return 'refused';
+      }
+    };
+    const actual = (text: string): string => {
+      try {
+        return encodeSegment(text);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ValidationError);
+        return 'refused';
+      }
+    };
+    const unit = fc.oneof(fc.constantFrom('a', 'Z', '0', '9', '-', '_', '~', '.', '%', '2', 'e', 'E', '/', '?', '#', ' ', '!', "'", '(', '*', '@', ':', '`', '{', '[', '\uD800', 'é'), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 6 }), (text) => {
+        expect(actual(text)).toBe(reference(text));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['.', '..', '...', '.a', 'a.', '%2e', '.%2E', 'react-todo-list', 'A~b_c-9']) expect(actual(text)).toBe(reference(text));
+  });
+
   it('names the path in the error of a bad segment, and says why', () => {
     const bad = (() => {
       try {
