@@ -115,6 +115,16 @@ export function containsSecret(value: unknown, secrets: readonly string[], depth
   return false;
 }
 
+/**
+ * The secrets that hold none of the others (of equal ones, the first). A text containing a dropped
+ * secret contains a kept one too, so searching for the kept ones flags exactly the same texts.
+ *
+ * @internal
+ */
+export function innermostSecrets(secrets: readonly string[]): string[] {
+  return secrets.filter((s, i) => !secrets.some((other, j) => j !== i && s.includes(other) && (other !== s || j < i)));
+}
+
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**

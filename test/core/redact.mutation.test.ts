@@ -5,10 +5,12 @@
  * bounds of `redact` and `containsSecret`, and what `hideSecrets` shows.
  */
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   containsSecret,
   hideSecrets,
+  innermostSecrets,
   isSecretKey,
   redact,
   redactText,
@@ -310,6 +312,29 @@ describe('containsSecret', () => {
     expect(containsSecret(nest(34, 'needle-secret'), S)).toBe(false);
     expect(containsSecret(nest(32, { 'needle-secret': 1 }), S)).toBe(true);
     expect(containsSecret(nest(33, { 'needle-secret': 1 }), S)).toBe(false);
+  });
+});
+
+describe('innermostSecrets', () => {
+  it('drops a secret that holds another, keeps one of equal ones, and keeps unrelated ones', () => {
+    expect(innermostSecrets(['Bearer sk_x1', 'sk_x1'])).toEqual(['sk_x1']);
+    expect(innermostSecrets(['sk_x1', 'Bearer sk_x1', 'other'])).toEqual(['sk_x1', 'other']);
+    expect(innermostSecrets(['a1', 'a1', 'xa1x'])).toEqual(['a1']);
+    expect(innermostSecrets(['abc', 'bcd'])).toEqual(['abc', 'bcd']);
+    expect(innermostSecrets([])).toEqual([]);
+  });
+
+  it('a text holds one of the kept secrets exactly when it holds one of them all', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', ' ');
+    const piece = fc.string({ unit: alphabet, minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 5 }), fc.string({ unit: alphabet, maxLength: 24 }), (secrets, text) => {
+        const kept = innermostSecrets(secrets);
+        expect(kept.every((k) => secrets.includes(k))).toBe(true);
+        expect(kept.some((k) => text.includes(k))).toBe(secrets.some((k) => text.includes(k)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

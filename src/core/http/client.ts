@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { fullJitterBackoffMs } from '../backoff.js';
 import { AbortedError, CollabError, NetworkError, ProviderResponseError, TimeoutError, ValidationError } from '../errors.js';
 import type { HttpLogEntry } from '../logger.js';
-import { containsSecret, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
+import { containsSecret, innermostSecrets, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
 import { DeadlineTimer, type DeadlineEntry } from './deadline-timer.js';
 import { checkAnswer } from './schema-check.js';
 import { defaultMapError } from './map-error.js';
@@ -125,17 +125,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseHeaders: Record<string, string> = { accept: 'application/json' };
   // Every credential this client sends, looked for in 2xx bodies: a vendor that echoes one must not
   // put it into an entity's mapped fields or `raw`.
-  const echoedSecrets = [...(options.echoedSecrets ?? [])];
+  const credentials = [...(options.echoedSecrets ?? [])];
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     baseHeaders[name.toLowerCase()] = value;
-    for (const secret of protectSecretHeader(name, value)) if (!echoedSecrets.includes(secret)) echoedSecrets.push(secret);
+    for (const secret of protectSecretHeader(name, value)) if (!credentials.includes(secret)) credentials.push(secret);
   }
+  // A body holding `Bearer sk_x` holds `sk_x`: only the innermost of such secrets is searched for.
+  const echoedSecrets = innermostSecrets(credentials);
   const jsonHeaders: Record<string, string> = { 'content-type': 'application/json', ...baseHeaders };
 
   const send = options.transport === 'ky' ? kySend(options.fetch) : fetchSend(options.fetch);
   const deadlines = new DeadlineTimer();
   // Registered so that `redact` replaces them wherever they appear, not only under secret-looking names.
-  for (const secret of echoedSecrets) registerSecret(secret);
+  for (const secret of credentials) registerSecret(secret);
 
   async function request(req: HttpRequest<z.ZodType | undefined>): Promise<unknown> {
     const signal = req.signal;

@@ -56,6 +56,18 @@ describe('echoedSecrets', () => {
     expect(out).toMatchObject({ id: 'r' });
   });
 
+  it('redacts a body echoing an auth header credential, with or without its scheme, plain or JSON-escaped', async () => {
+    const { createHttpClient } = await import('../../../src/core/http/index.js');
+    const escaped = `{"id":"r","note":"${SECRET.replace('p', '\\u0070')}"}`;
+    for (const text of [JSON.stringify({ id: 'r', note: `Bearer ${SECRET}` }), JSON.stringify({ id: 'r', note: SECRET }), escaped]) {
+      const fetchText = (async () => new Response(text, { status: 200, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
+      const c = createHttpClient({ provider: 'x', baseUrl: 'http://unused.test', headers: { Authorization: `Bearer ${SECRET}` }, fetch: fetchText });
+      const out = await c.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' });
+      expect(JSON.stringify(out), text).not.toContain(SECRET);
+      expect(out).toMatchObject({ id: 'r' });
+    }
+  });
+
   it('returns a body without the credential as it is (no copy), and walks nothing when none is configured', async () => {
     const { createHttpClient } = await import('../../../src/core/http/index.js');
     const body = { id: 'r', note: `key ${SECRET}` };
