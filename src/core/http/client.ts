@@ -245,14 +245,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         response = await send(url, init);
         bytes = await readBody(response, state);
       } else {
-        const exchange = send(url, init).then((r) => {
-          response = r;
-          return readBody(r, state);
-        });
-        // A rejection after the timeout settled this promise is ignored here, so it is never unhandled.
+        // The exchange settles the race itself (one promise fewer per call than racing a `.then` chain);
+        // a rejection after the timeout settled it is ignored, so it is never unhandled.
         bytes = await new Promise<Uint8Array | undefined>((resolve, reject) => {
           state.rejectOnTimeout = reject;
-          exchange.then(resolve, reject);
+          send(url, init).then((r) => {
+            response = r;
+            readBody(r, state).then(resolve, reject);
+          }, reject);
         });
       }
     } catch (err) {
