@@ -410,63 +410,49 @@ function compileRecord(def: ZodDef, ctx: CompileContext): CompiledCheck | undefi
   // Plain string keys only: enum, literal, refined or transformed keys are zod's.
   if (kz.def.type !== 'string' || kz.def.coerce || (kz.def.checks?.length ?? 0) > 0 || kz.traits.has('$ZodCheck') || (kz as { values?: unknown }).values !== undefined) return undefined;
   const value = compileNode(def.valueType as ZodNode, ctx);
-  return ctx.input === 'json' ? jsonRecord(value) : (v) => {
-    if (!isPlainObject(v)) return INVALID;
-    // Built only once something differs from the input (zod would copy; nothing else holds the input).
-    let out: Record<string, unknown> | undefined;
-    const keys = Reflect.ownKeys(v);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string | symbol;
+  if (ctx.input === 'json') {
+    // `JSON.parse` output: a plain object whose own keys are all enumerable strings, so `Object.keys`
+    // lists exactly what zod reads (`__proto__` is still dropped, as zod does).
+    return (v) => (isObject(v) ? recordEntries(v, Object.keys(v), value, true) : INVALID);
+  }
+  return (v) => (isPlainObject(v) ? recordEntries(v, Reflect.ownKeys(v), value, false) : INVALID);
+}
+
+/**
+ * Checks a record's entries in `keys` order; the record itself when every value came back unchanged,
+ * else a copy (built only once something differs: zod would copy, and nothing else holds the input).
+ * With `stringKeysOnly`, `keys` are known to be own enumerable strings (no symbol or hidden-key checks).
+ */
+function recordEntries(v: Record<PropertyKey, unknown>, keys: readonly PropertyKey[], value: CompiledCheck, stringKeysOnly: boolean): unknown {
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string | symbol;
+    if (!stringKeysOnly) {
       // A symbol key fails the string key schema: zod reports it.
       if (typeof key === 'symbol') {
         if (Object.prototype.propertyIsEnumerable.call(v, key)) return INVALID;
         out ??= prefix(v, keys, i);
         continue;
       }
-      if (key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(v, key)) {
+      if (!Object.prototype.propertyIsEnumerable.call(v, key)) {
         out ??= prefix(v, keys, i);
         continue;
       }
-      const item = v[key];
-      const r = value(item);
-      if (r === INVALID) return INVALID;
-      if (out !== undefined) out[key] = r;
-      else if (r !== item) {
-        out = prefix(v, keys, i);
-        out[key] = r;
-      }
     }
-    return out ?? v;
-  };
-}
-
-/**
- * A string-keyed record over `JSON.parse` output: every key is an own enumerable string and the object
- * is plain, so `Object.keys` lists exactly what zod reads; `__proto__` is still dropped, as zod does.
- */
-function jsonRecord(value: CompiledCheck): CompiledCheck {
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return INVALID;
-    const input = v as Record<string, unknown>;
-    let out: Record<string, unknown> | undefined;
-    const keys = Object.keys(input);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      if (key === '__proto__') {
-        out ??= prefix(input, keys, i);
-        continue;
-      }
-      const item = input[key];
-      const r = value(item);
-      if (r === INVALID) return INVALID;
-      if (out !== undefined) out[key] = r;
-      else if (r !== item) {
-        out = prefix(input, keys, i);
-        out[key] = r;
-      }
+    if (key === '__proto__') {
+      out ??= prefix(v, keys, i);
+      continue;
     }
-    return out ?? input;
-  };
+    const item = v[key];
+    const r = value(item);
+    if (r === INVALID) return INVALID;
+    if (out !== undefined) out[key as string] = r;
+    else if (r !== item) {
+      out = prefix(v, keys, i);
+      out[key as string] = r;
+    }
+  }
+  return out ?? v;
 }
 
 /** A copy of the record's first `n` keys, all kept unchanged so far. */
