@@ -7,7 +7,7 @@
  * coercion; and the "returned itself, not copied" rule, which also tells a compiled node from one
  * left to zod (zod copies arrays). Hand-made inputs, not property tests: each case is one call.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { compileSchema, compileSchemaInterpreted, INVALID } from '../../../src/core/http/fast-schema.js';
 
@@ -132,6 +132,29 @@ describe('compiled objects: unknown keys', () => {
 
 describe('compiled records', () => {
   const schema = z.record(z.string(), z.number());
+
+  it("in JSON input mode list keys with Object.keys and probe no key's descriptor; in any mode they do", () => {
+    // Both modes give zod's output for JSON input (fast-schema.test.ts); what JSON mode saves is these calls.
+    const ownKeys = vi.spyOn(Reflect, 'ownKeys');
+    const enumerable = vi.spyOn(Object.prototype, 'propertyIsEnumerable');
+    try {
+      for (const check of [compileSchema(schema, 'json'), compileSchemaInterpreted(schema, 'json')]) {
+        ownKeys.mockClear();
+        enumerable.mockClear();
+        expect(check(JSON.parse('{"a":1,"b":2,"__proto__":3}'))).toStrictEqual({ a: 1, b: 2 });
+        expect(ownKeys).not.toHaveBeenCalled();
+        expect(enumerable).not.toHaveBeenCalled();
+      }
+      ownKeys.mockClear();
+      enumerable.mockClear();
+      expect(compileSchema(schema)(JSON.parse('{"a":1,"b":2}'))).toStrictEqual({ a: 1, b: 2 });
+      expect(ownKeys).toHaveBeenCalledTimes(1);
+      expect(enumerable).toHaveBeenCalledTimes(2);
+    } finally {
+      ownKeys.mockRestore();
+      enumerable.mockRestore();
+    }
+  });
 
   class Box {
     a = 1;

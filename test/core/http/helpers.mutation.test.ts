@@ -200,6 +200,35 @@ describe('url helpers: errors and log paths', () => {
     for (const text of ['.', '..', '...', '.a', 'a.', '%2e', '.%2E', 'react-todo-list', 'A~b_c-9']) expect(actual(text)).toBe(reference(text));
   });
 
+  it('takes the fast path exactly for segments of unreserved characters that are not dot segments', () => {
+    // The fast path is an optimisation (the encoder gives the same text): what it changes is whether
+    // encodeURIComponent runs, so that is what is observed.
+    const spy = vi.spyOn(globalThis, 'encodeURIComponent');
+    try {
+      const plain = fc.string({ unit: fc.constantFrom(...'azAZ09-_~.bmYN5'.split('')), minLength: 1, maxLength: 6 }).filter((t) => t !== '.' && t !== '..');
+      fc.assert(
+        fc.property(plain, (text) => {
+          spy.mockClear();
+          expect(encodeSegment(text)).toBe(text);
+          expect(spy).not.toHaveBeenCalled();
+        }),
+        { numRuns: 2000 },
+      );
+      for (const text of ['...', 'a', 'Z', '0', '9', 'z', 'A', '-', '_', '~', 'react-todo-list']) {
+        spy.mockClear();
+        expect(encodeSegment(text)).toBe(text);
+        expect(spy, text).not.toHaveBeenCalled();
+      }
+      for (const text of ['a b', 'a/b', '%41', "it's", 'é', '`', '{', '@', '[', ':', 'a!']) {
+        spy.mockClear();
+        encodeSegment(text);
+        expect(spy, text).toHaveBeenCalledTimes(1);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('names the path in the error of a bad segment, and says why', () => {
     const bad = (() => {
       try {
