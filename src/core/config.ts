@@ -27,9 +27,17 @@ export const httpConfigShape = {
   fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
   /** Logger hook (request id, method, path, status, ms; never headers). */
   logger: z.custom<CollabLogger>((v) => typeof v === 'object' && v !== null, 'must be an object').optional(),
-  /** `fetch` (default) or `ky`: ky costs more per call (see the README's benchmarks). */
-  transport: z.enum(['fetch', 'ky']).optional(),
+  /** `node` (node:http; the default on Node.js without `fetch`), `fetch` (the default elsewhere) or `ky` (see the README's benchmarks). */
+  transport: z.enum(['node', 'fetch', 'ky']).optional(),
 };
+
+/** Settings that are each valid but contradict each other, the same for every adapter. */
+function combinationIssues(config: Record<string, unknown>): ConfigIssue[] {
+  if (config.transport === 'node' && config.fetch !== undefined) {
+    return [{ field: 'transport', message: "must not be 'node' with a `fetch` (node:http would never call it): use 'fetch', or leave transport out" }];
+  }
+  return [];
+}
 
 /**
  * A Standard Webhooks signing secret: `whsec_` and a base64 key of at least one byte. `whsec_` alone
@@ -139,7 +147,8 @@ export function parseConfig<S extends AdapterConfigSpec>(source: S | { readonly 
   }
   // Registered for redaction, and hidden from `JSON.stringify`/`util.inspect` of the config (and so of
   // any service or collab that holds it).
-  if (result.success && unknown.length === 0) return hideSecrets(result.data as z.output<S['configSchema']> & BaseParsedConfig, secrets);
+  const combined = result.success ? combinationIssues(result.data as Record<string, unknown>) : [];
+  if (result.success && unknown.length === 0 && combined.length === 0) return hideSecrets(result.data as z.output<S['configSchema']> & BaseParsedConfig, secrets);
   const schemaIssues = (result.error?.issues ?? [])
     // A `.strict()` schema reports its unknown keys too: they are already in `unknown`, with a suggestion.
     .filter((issue) => !(issue.code === 'unrecognized_keys' && issue.path.length === 0))
@@ -152,7 +161,7 @@ export function parseConfig<S extends AdapterConfigSpec>(source: S | { readonly 
         message: secrets.has(top) ? secretMessage(issue.message) : issue.message,
       };
     });
-  const issues = [...unknown, ...schemaIssues];
+  const issues = [...unknown, ...schemaIssues, ...combined];
   const lines = issues.map(issueLine);
   const first = issues[0]!;
   throw new ConfigError(`Invalid ${spec.id} config: ${lines.length === 1 ? lines[0] : `${lines.length} problems: ${lines.join('; ')}`}`, {

@@ -70,7 +70,7 @@ describe('every problem at once', () => {
       { field: 'authToken', envVar: 'VELT_AUTH_TOKEN', message: 'must not be empty' },
       { field: 'baseUrl', envVar: 'VELT_BASE_URL', message: 'must be a valid URL' },
       { field: 'timeoutMs', message: 'must be greater than 0' },
-      { field: 'transport', message: 'must be one of "fetch", "ky"' },
+      { field: 'transport', message: 'must be one of "node", "fetch", "ky"' },
     ]);
     expect(err.message).toContain('5 problems: ');
     expectClean(err.message);

@@ -56,8 +56,8 @@ export interface VeltClientOptions {
   fetch?: typeof fetch;
   /** Logger hook. */
   logger?: CollabLogger;
-  /** HTTP transport (`fetch` by default). */
-  transport?: 'fetch' | 'ky';
+  /** HTTP transport (`node` on Node.js without a `fetch` override, else `fetch`). */
+  transport?: 'node' | 'fetch' | 'ky';
 }
 
 /** Per-call options. */

@@ -5,6 +5,7 @@ import { AbortedError, CollabError, NetworkError, ProviderResponseError, Timeout
 import type { HttpLogEntry } from '../logger.js';
 import { containsSecret, innermostSecrets, isSecretKey, redact, redactText, registerSecret } from '../redact.js';
 import { DeadlineTimer, type DeadlineEntry } from './deadline-timer.js';
+import { hasNodeHttp, nodeExchange, type AnswerHead, type NodeRequestInit } from './node-transport.js';
 import { checkAnswer } from './schema-check.js';
 import { defaultMapError } from './map-error.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -25,8 +26,15 @@ function decode(bytes: Uint8Array | undefined): string {
   return bytes === undefined ? '' : utf8.decode(bytes);
 }
 
-/** Sends one attempt. Both transports must reject with the abort reason when `init.signal` aborts. */
+/** Sends one attempt. The fetch-based transports must reject with the abort reason when `init.signal` aborts. */
 type Send = (url: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * One attempt's whole exchange: sends the request, sets `state.answer` when the head arrives and
+ * resolves with the body read to the end (within `maxResponseBytes`). Rejects when the attempt is
+ * stopped (`state.stop`), whichever transport carries it.
+ */
+type Exchange = (url: string, init: RequestInit, state: AttemptState) => Promise<Uint8Array | undefined>;
 
 /** What one attempt produced when it did not succeed and the caller did not abort. */
 interface AttemptFailure {
@@ -47,6 +55,10 @@ class AttemptState implements DeadlineEntry {
   /** Set by `fire`: the attempt ran out of time. */
   timedOut = false;
   reader?: ReadableStreamDefaultReader<Uint8Array>;
+  /** The `node` transport's request: destroying it ends the exchange and its socket. */
+  request?: { destroy(error?: Error): unknown };
+  /** The answer's status and headers, set by the transport when they arrive. */
+  answer?: AnswerHead;
   /** Set when the attempt was stopped (timeout or caller abort): a response arriving later is cancelled on arrival. */
   abandoned?: unknown;
   /** Rejects the attempt's race (the path without a signal). */
@@ -74,6 +86,8 @@ class AttemptState implements DeadlineEntry {
     this.controller?.abort(reason);
     this.rejectOnTimeout?.(reason);
     this.reader?.cancel(reason).catch(ignore);
+    // Always an Error: a request destroyed without one before its socket is assigned emits no 'error'.
+    this.request?.destroy(reason instanceof Error ? reason : new Error('The attempt was stopped'));
   }
 }
 
@@ -134,7 +148,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const echoedSecrets = innermostSecrets(credentials);
   const jsonHeaders: Record<string, string> = { 'content-type': 'application/json', ...baseHeaders };
 
-  const send = options.transport === 'ky' ? kySend(options.fetch) : fetchSend(options.fetch);
+  const exchange = exchangeFor(options, provider, maxResponseBytes, readBody);
   const deadlines = new DeadlineTimer();
   // Registered so that `redact` replaces them wherever they appear, not only under secret-looking names.
   for (const secret of credentials) registerSecret(secret);
@@ -236,26 +250,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     init.signal = controller?.signal;
 
-    let response: Response | undefined;
     let bytes: Uint8Array | undefined;
     try {
       // The body is read inside the timer so a server that stalls mid-body still times out, and it
       // is always read to the end so the keep-alive connection goes back to the pool.
-      if (controller) {
-        response = await send(url, init);
-        bytes = await readBody(response, state);
-      } else {
+      if (controller) bytes = await exchange(url, init, state);
+      else {
         // The exchange settles the race itself (one promise fewer per call than racing a `.then` chain);
         // a rejection after the timeout settled it is ignored, so it is never unhandled.
         bytes = await new Promise<Uint8Array | undefined>((resolve, reject) => {
           state.rejectOnTimeout = reject;
-          send(url, init).then((r) => {
-            response = r;
-            readBody(r, state).then(resolve, reject);
-          }, reject);
+          exchange(url, init, state).then(resolve, reject);
         });
       }
     } catch (err) {
+      const response = state.answer;
       if (callerSignal?.aborted) {
         if (logger) logAttempt(req, logPath, response?.status, t0, attempt, response, 'aborted');
         throw AbortedError.from(callerSignal, { provider, operation: req.operation });
@@ -263,7 +272,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const timedOut = state.timedOut;
       const failure = new Failure(
         err instanceof ResponseTooLarge && !timedOut
-          ? { error: tooLargeError(req, response as Response, err), retryable: false }
+          ? { error: tooLargeError(req, response as AnswerHead, err), retryable: false }
           : !timedOut
             ? { error: networkError(req, err), retryable: true, outcomeUnknown: true }
             : hitsDeadline
@@ -278,7 +287,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     // Parsing stays outside the try above: a throwing schema transform or mapError hook is a bug to
     // surface, not a network error to retry.
-    const answered = response as Response; // set before the body was read
+    const answered = state.answer as AnswerHead; // set before the body was read
     const status = answered.status;
     const success = status >= 200 && status < 300;
     const outcome =
@@ -335,7 +344,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return all;
   }
 
-  function redirectFailure(req: HttpRequest<z.ZodType | undefined>, response: Response, url: string): AttemptFailure {
+  function redirectFailure(req: HttpRequest<z.ZodType | undefined>, response: AnswerHead, url: string): AttemptFailure {
     const location = response.headers.get('location');
     let target = 'no Location';
     if (location !== null) {
@@ -355,7 +364,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     };
   }
 
-  function tooLargeError(req: HttpRequest<z.ZodType | undefined>, response: Response, err: ResponseTooLarge): ProviderResponseError {
+  function tooLargeError(req: HttpRequest<z.ZodType | undefined>, response: AnswerHead, err: ResponseTooLarge): ProviderResponseError {
     const size = err.declared ? `declares ${err.bytes} bytes` : `passed ${maxResponseBytes} bytes`;
     return new ProviderResponseError(
       `${provider} answered ${req.operation} (HTTP ${response.status}) with a body that ${size}, over the ${maxResponseBytes}-byte limit (maxResponseBytes); it was not read`,
@@ -370,7 +379,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     status: number | undefined,
     t0: number,
     attempt: number,
-    response: Response | undefined,
+    response: AnswerHead | undefined,
     error: string | undefined,
   ): void {
     const entry: HttpLogEntry = {
@@ -392,7 +401,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  function parseSuccess(req: HttpRequest<z.ZodType | undefined>, response: Response, text: string): unknown {
+  function parseSuccess(req: HttpRequest<z.ZodType | undefined>, response: AnswerHead, text: string): unknown {
     const type = req.responseType ?? 'json';
     if (type === 'empty') return undefined;
     if (type === 'text') return text;
@@ -425,7 +434,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return text.includes('\\') && containsSecret(parsed, echoedSecrets);
   }
 
-  function checkSchema(req: HttpRequest<z.ZodType | undefined>, response: Response, data: unknown): unknown {
+  function checkSchema(req: HttpRequest<z.ZodType | undefined>, response: AnswerHead, data: unknown): unknown {
     const checked = checkAnswer(req.schema as z.ZodType, data);
     if (checked.ok) return checked.data;
     return new Failure({
@@ -437,7 +446,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     });
   }
 
-  function httpFailure(req: HttpRequest<z.ZodType | undefined>, response: Response, text: string): AttemptFailure {
+  function httpFailure(req: HttpRequest<z.ZodType | undefined>, response: AnswerHead, text: string): AttemptFailure {
     const status = response.status;
     const headers = response.headers;
     const ctx: HttpErrorContext = {
@@ -463,7 +472,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { error, retryable: mapped ? mapped.retryable : isRetryableStatus(status), retryAfterMs: ctx.retryAfterMs, outcomeUnknown: status >= 500 };
   }
 
-  function errorInit(req: HttpRequest<z.ZodType | undefined>, response: Response) {
+  function errorInit(req: HttpRequest<z.ZodType | undefined>, response: AnswerHead) {
     return { provider, operation: req.operation, status: response.status, requestId: requestIdOf(response.headers) };
   }
 
@@ -568,6 +577,33 @@ function sleep(ms: number, signal: AbortSignal | undefined, provider: string, op
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * The exchange of the configured transport. Without `transport`, Node.js gets `node` (`node:http`, about
+ * a third of fetch's CPU per call) unless a `fetch` is given, which only the fetch-based transports call.
+ */
+function exchangeFor(
+  options: HttpClientOptions,
+  provider: string,
+  maxResponseBytes: number,
+  readBody: (response: Response, state: AttemptState) => Promise<Uint8Array | undefined>,
+): Exchange {
+  const transport = options.transport ?? (options.fetch === undefined && hasNodeHttp() ? 'node' : 'fetch');
+  if (transport === 'node') {
+    if (options.fetch !== undefined) {
+      throw new ValidationError('transport', "'node' sends with node:http and never calls the `fetch` option; pass transport 'fetch' to use a custom fetch", { provider });
+    }
+    if (!hasNodeHttp()) throw new ValidationError('transport', "'node' needs Node.js (node:http); use 'fetch' on this runtime", { provider });
+    const tooLarge = (bytes: number, declared: boolean) => new ResponseTooLarge(bytes, declared);
+    return (url, init, state) => nodeExchange(url, init as NodeRequestInit, state, maxResponseBytes, tooLarge);
+  }
+  const send = transport === 'ky' ? kySend(options.fetch) : fetchSend(options.fetch);
+  return (url, init, state) =>
+    send(url, init).then((response) => {
+      state.answer = response;
+      return readBody(response, state);
+    });
 }
 
 function fetchSend(override: typeof fetch | undefined): Send {

@@ -46,7 +46,7 @@ afterAll(() => {
   nock.restore();
 });
 
-describe.each(['fetch', 'ky'] as const)('the request that goes out (%s transport)', (transport) => {
+describe.each(['node', 'fetch', 'ky'] as const)('the request that goes out (%s transport)', (transport) => {
   it('has the method, encoded path and query, default + per-request headers and the JSON body', async () => {
     let seen: { uri?: string; headers?: Record<string, unknown>; body?: unknown } = {};
     nock(BASE)
@@ -114,7 +114,7 @@ describe('2xx bodies', () => {
     expect(await get('/ignored', 'empty')).toBeUndefined();
   });
 
-  it.each(['fetch', 'ky'] as const)('responseType bytes returns the exact bytes (%s), unscanned even when they spell the secret; an error body is still parsed', async (transport) => {
+  it.each(['node', 'fetch', 'ky'] as const)('responseType bytes returns the exact bytes (%s), unscanned even when they spell the secret; an error body is still parsed', async (transport) => {
     // Bytes that are not valid UTF-8, a multi-chunk body, and the secret's bytes: none may be altered.
     const binary = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x80]), Buffer.from(SECRET), Buffer.alloc(200_000, 7)]);
     nock(BASE)

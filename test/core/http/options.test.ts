@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../../../src/core/errors.js';
 import { httpOptionsFromConfig } from '../../../src/core/http/options.js';
+import { nodeRequestsDuring } from '../../support/node-requests.js';
 
 describe('httpOptionsFromConfig', () => {
   it('picks the HTTP settings a config carries and nothing else', () => {
@@ -75,5 +79,38 @@ describe('echoedSecrets', () => {
     expect(await clean.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' })).toEqual(body);
     const none = createHttpClient({ provider: 'x', baseUrl: 'http://unused.test', fetch: answering(body) });
     expect(await none.request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' })).toEqual(body);
+  });
+});
+
+describe("transport 'node' in a vendor config", () => {
+  it('reaches the HTTP client: the request goes out through node:http, not fetch', async () => {
+    const { createCollab } = await import('../../../src/collab.js');
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'room', id: 'r', metadata: {}, defaultAccesses: [], usersAccesses: {}, groupsAccesses: {} }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const collab = await createCollab({ provider: 'liveblocks', secretKey: 'sk_localdev', baseUrl, transport: 'node' });
+      const { started, value } = await nodeRequestsDuring(() => collab.rooms.get('r'));
+      expect(value).toMatchObject({ id: 'r' });
+      await collab.close();
+      expect(started).toEqual([{ method: 'GET', path: '/v2/rooms/r' }]);
+      expect(fetchSpy).not.toHaveBeenCalled();
+    } finally {
+      fetchSpy.mockRestore();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("with a `fetch` option is a ConfigError at createCollab, naming transport (the fetch would never be called)", async () => {
+    const { createCollab } = await import('../../../src/collab.js');
+    const err = await createCollab({ provider: 'liveblocks', secretKey: 'sk_localdev', baseUrl: 'http://lb.test', fetch, transport: 'node' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).field).toBe('transport');
+    expect((err as Error).message).toContain("use 'fetch'");
   });
 });

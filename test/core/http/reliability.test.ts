@@ -90,7 +90,16 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
   return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
 }
 
-describe.each(['fetch', 'ky'] as const)('redirects are never followed (%s transport)', (transport) => {
+
+/**
+ * A reset as a socket reports it: an Error with a code. (nock's `replyWithError` with a plain object
+ * rejects a fetch but never reaches a `node:http` request, whose 'error' event it does not emit.)
+ */
+function connectionReset(): Error {
+  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+}
+
+describe.each(['node', 'fetch', 'ky'] as const)('redirects are never followed (%s transport)', (transport) => {
   it.each([301, 302, 303, 307, 308])('HTTP %i to another host: ProviderResponseError naming the host, nothing sent there, not retried', async (status) => {
     const elsewhere = await startServer((_req, res) => json(res, 200, { id: 'other-room' }));
     const vendor = await startServer((_req, res) => {
@@ -133,7 +142,7 @@ describe.each(['fetch', 'ky'] as const)('redirects are never followed (%s transp
   });
 });
 
-describe.each(['fetch', 'ky'] as const)('timed-out attempts are cancelled, not abandoned (%s transport)', (transport) => {
+describe.each(['node', 'fetch', 'ky'] as const)('timed-out attempts are cancelled, not abandoned (%s transport)', (transport) => {
   for (const withSignal of [false, true]) {
     it(`a body that drips past the timeout: TimeoutError, and the server sees each connection close${withSignal ? ' (caller signal)' : ''}`, async () => {
       const timers: NodeJS.Timeout[] = [];
@@ -182,7 +191,7 @@ describe.each(['fetch', 'ky'] as const)('timed-out attempts are cancelled, not a
   });
 });
 
-describe.each(['fetch', 'ky'] as const)('the overall deadline holds (%s transport)', (transport) => {
+describe.each(['node', 'fetch', 'ky'] as const)('the overall deadline holds (%s transport)', (transport) => {
   const DEADLINE = 1200;
   const cases = {
     'no headers ever': (_req: http.IncomingMessage, _res: http.ServerResponse) => undefined,
@@ -274,7 +283,7 @@ describe('a stopped attempt ends even when the transport does not pass the abort
   });
 });
 
-describe.each(['fetch', 'ky'] as const)('response bodies are capped (%s transport)', (transport) => {
+describe.each(['node', 'fetch', 'ky'] as const)('response bodies are capped (%s transport)', (transport) => {
   it('a declared Content-Length over maxResponseBytes fails at once, unread', async () => {
     const server = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) });
@@ -357,7 +366,7 @@ describe('a create whose answer was lost', () => {
 
   it('is recovered: a 409 on the retry after a reset answers with the fetched object', async () => {
     nock.disableNetConnect();
-    nock(BASE).post('/rooms').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }).post('/rooms').reply(409, { error: 'ROOM_ALREADY_EXISTS' });
+    nock(BASE).post('/rooms').replyWithError(connectionReset()).post('/rooms').reply(409, { error: 'ROOM_ALREADY_EXISTS' });
     let recovered = 0;
     const out = await create(async () => {
       recovered++;
@@ -391,7 +400,7 @@ describe('a create whose answer was lost', () => {
 
   it('a write without a client id is not retried after a reset: NetworkError after one request', async () => {
     nock.disableNetConnect();
-    const scope = nock(BASE).post('/threads').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const scope = nock(BASE).post('/threads').replyWithError(connectionReset());
     const err = await rejection(client(BASE).request({ method: 'POST', path: '/threads', json: {}, idempotent: false, operation: 'threads.create' }));
     expect(err).toBeInstanceOf(NetworkError);
     expect(scope.isDone()).toBe(true);

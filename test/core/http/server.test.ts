@@ -228,7 +228,7 @@ describe('keep-alive', () => {
   });
 });
 
-describe.each(['fetch', 'ky'] as const)('the same fault policy through the %s transport', (transport) => {
+describe.each(['node', 'fetch', 'ky'] as const)('the same fault policy through the %s transport', (transport) => {
   it('reset -> retried; hang -> TimeoutError; caller abort -> the caller reason', async () => {
     const reset = await startServer((req, res, hit) => (hit === 1 ? req.socket.destroy() : json(res, 200, { ok: true })));
     expect(await client(reset, { transport }).request({ method: 'GET', path: '/r', idempotent: true, operation: 'x' })).toEqual({ ok: true });
