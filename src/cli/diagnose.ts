@@ -1,5 +1,6 @@
 // What `unicollab doctor` says when something fails: the URL that failed (without its query) and the
 // likely cause, in words that point at the variable to check.
+import diagnostics_channel from 'node:diagnostics_channel';
 import { ADAPTERS, PROVIDER_IDS } from '../adapters/registry.js';
 import type { AdapterConfigSpec } from '../core/adapter.js';
 import { CollabError } from '../core/errors.js';
@@ -34,11 +35,24 @@ export function printableUrl(input: string | URL | Request): string | undefined 
   }
 }
 
+/** The `node:http` client's diagnostics channel: a message per request as it starts. */
+const HTTP_REQUEST_START = 'http.client.request.start';
+
+/** The URL of a `node:http` request, from what its diagnostics message carries. */
+function nodeRequestUrl(message: unknown): string | undefined {
+  const request = (message as { request?: { protocol?: unknown; host?: unknown; path?: unknown; getHeader?: (name: string) => unknown } }).request;
+  if (typeof request?.protocol !== 'string' || typeof request.path !== 'string') return undefined;
+  // `host` lacks a non-default port; the Host header has it.
+  const host = request.getHeader?.('host') ?? request.host;
+  return typeof host === 'string' ? printableUrl(`${request.protocol}//${host}${request.path}`) : undefined;
+}
+
 /**
- * Runs `fn` while recording the URL of every `fetch` it makes (the HTTP client looks `globalThis.fetch`
- * up per call), so a failure can name the URL that failed even though errors do not carry it. The
- * original `fetch` is put back before this returns. Meant for the one-shot probe of `doctor`: a
- * concurrent request elsewhere in the process would be recorded too.
+ * Runs `fn` while recording the URL of every request it makes, so a failure can name the URL that
+ * failed even though errors do not carry it: requests of the `node` transport through `node:http`'s
+ * diagnostics channel, those of the `fetch` and `ky` transports by wrapping `globalThis.fetch` (the
+ * HTTP client looks it up per call). Both are undone before this returns. Meant for the one-shot probe
+ * of `doctor`: a concurrent request elsewhere in the process would be recorded too.
  */
 export async function recordingFetches<T>(fn: () => Promise<T>): Promise<{ urls: string[]; outcome: { ok: true; value: T } | { ok: false; error: unknown } }> {
   const urls: string[] = [];
@@ -48,12 +62,18 @@ export async function recordingFetches<T>(fn: () => Promise<T>): Promise<{ urls:
     if (url) urls.push(url);
     return original(input, init);
   }) as typeof fetch;
+  const onNodeRequest = (message: unknown) => {
+    const url = nodeRequestUrl(message);
+    if (url) urls.push(url);
+  };
+  diagnostics_channel.subscribe(HTTP_REQUEST_START, onNodeRequest);
   try {
     return { urls, outcome: { ok: true, value: await fn() } };
   } catch (error) {
     return { urls, outcome: { ok: false, error } };
   } finally {
     globalThis.fetch = original;
+    diagnostics_channel.unsubscribe(HTTP_REQUEST_START, onNodeRequest);
   }
 }
 

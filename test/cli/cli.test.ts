@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { nodeRequestsDuring } from '../support/node-requests.js';
 import { sink } from '../support/output.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { renderCapabilityTable, shippedCapabilities } from '../../src/cli/capability-table.js';
-import { printableUrl } from '../../src/cli/diagnose.js';
+import { printableUrl, recordingFetches } from '../../src/cli/diagnose.js';
 import { wrap } from '../../src/cli/output.js';
-import { PROVIDER_IDS } from '../../src/collab.js';
+import { createCollab, PROVIDER_IDS } from '../../src/collab.js';
 
 async function cli(...argv: string[]) {
   const out = sink();
@@ -216,20 +217,11 @@ describe('unicollab CLI: doctor', () => {
     const port = await closedPort();
     process.env.LIVEBLOCKS_SECRET_KEY = 'sk_prod_doctor_secret_value_1234567';
     process.env.LIVEBLOCKS_BASE_URL = `http://127.0.0.1:${port}`;
-    // The raw requests, to show that the printed URL dropped a real query.
-    const raw: string[] = [];
+    // The raw requests (the default transport is node:http), to show that the printed URL dropped a real query.
     const original = globalThis.fetch;
-    globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
-      raw.push(String(input instanceof Request ? input.url : input));
-      return original(input, init);
-    }) as typeof fetch;
-    let result;
-    try {
-      result = await cli('doctor', '--provider', 'liveblocks', '--json');
-    } finally {
-      globalThis.fetch = original;
-    }
-    expect(raw.at(-1)).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/v2/rooms\\?`));
+    const { started, value: result } = await nodeRequestsDuring(() => cli('doctor', '--provider', 'liveblocks', '--json'));
+    const raw = started.map((r) => r.path);
+    expect(raw.at(-1)).toMatch(/^\/v2\/rooms\?/);
     expect(globalThis.fetch).toBe(original);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.out) as { reachable: boolean; url: string; error: { code: string; url: string; hint: string } };
@@ -262,6 +254,17 @@ describe('unicollab CLI: doctor', () => {
     expect(report.reachable).toBe(false);
     expect(report.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/[^?#]*$`));
     expect(report.error.hint).toContain('VELT_BASE_URL');
+  });
+
+  it.each(['node', 'fetch', 'ky'] as const)('recordingFetches sees the URL of a %s-transport request (origin and path, no query), and undoes its hooks', async (transport) => {
+    const port = await closedPort();
+    const original = globalThis.fetch;
+    const collab = await createCollab({ provider: 'liveblocks', secretKey: 'sk_prod_recording_secret_1234567', baseUrl: `http://127.0.0.1:${port}`, transport, retries: 0 });
+    const { urls, outcome } = await recordingFetches(() => collab.rooms.list({ limit: 1 }));
+    await collab.close();
+    expect(outcome.ok).toBe(false);
+    expect(urls).toEqual([`http://127.0.0.1:${port}/v2/rooms`]);
+    expect(globalThis.fetch).toBe(original);
   });
 
   it('printableUrl keeps origin and path only: no query, fragment or credentials', () => {
