@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
- * Per-call cost of unicollab's Liveblocks adapter (issue 12): `collab.rooms.get` vs raw `fetch` +
- * `res.json()` (the floor) and vs `@liveblocks/node` `Liveblocks#getRoom`, the same GET /v2/rooms/{id}.
+ * Per-call cost of unicollab's Liveblocks adapter (issue 12): `collab.rooms.get` (default config, so on
+ * Node.js the `node` transport, node:http) vs raw `fetch` + `res.json()` (what an app writes by hand)
+ * and vs `@liveblocks/node` `Liveblocks#getRoom`, the same GET /v2/rooms/{id}. A fourth contender,
+ * unicollab with `transport: 'fetch'`, is informative: its ratio to raw fetch is unicollab's own cost
+ * (validation, mapping, policy) on the same transport as the baseline.
  *
  *   1. Canned local socket server: a node:http server on 127.0.0.1 in a SEPARATE process (so this
  *      process's CPU is the clients' only), answering the documented "Get room" JSON of the REST
@@ -51,6 +54,8 @@ const CONCURRENCY = envNumber('BENCH_CONCURRENCY', 16);
 const DEVSERVER = process.env.BENCH_DEVSERVER !== '0';
 
 const UC = 'unicollab collab.rooms.get';
+/** The same call over the `fetch` transport (informative: unicollab's own overhead on the same transport as the raw baseline). */
+const UC_FETCH = "unicollab, transport 'fetch'";
 const RAW = 'raw fetch + res.json()';
 const LB = '@liveblocks/node getRoom';
 
@@ -103,12 +108,15 @@ async function startCannedServer() {
 
 /** The three contenders against one server. */
 async function contendersFor(url, secret, roomId) {
+  // The default transport (on Node.js: node:http), as an app that sets nothing gets it.
   const collab = await createCollab({ provider: 'liveblocks', secretKey: secret, baseUrl: url });
+  const collabFetch = await createCollab({ provider: 'liveblocks', secretKey: secret, baseUrl: url, transport: 'fetch' });
   const lb = new Liveblocks({ secret, baseUrl: url });
   const roomUrl = `${url}/v2/rooms/${encodeURIComponent(roomId)}`;
   const rawHeaders = { accept: 'application/json', authorization: `Bearer ${secret}` };
   const contenders = {
     [UC]: () => collab.rooms.get(roomId),
+    [UC_FETCH]: () => collabFetch.rooms.get(roomId),
     [RAW]: async () => {
       const res = await fetch(roomUrl, { headers: rawHeaders });
       if (!res.ok) throw new Error(`raw fetch: HTTP ${res.status}`);
@@ -121,7 +129,7 @@ async function contendersFor(url, secret, roomId) {
     const room = await fn();
     if (room?.id !== roomId) throw new Error(`${name} returned ${JSON.stringify(room)?.slice(0, 200)}`);
   }
-  return { collab, contenders };
+  return { collab: { close: () => Promise.all([collab.close(), collabFetch.close()]) }, contenders };
 }
 
 async function sequential(fn, n) {
@@ -187,9 +195,20 @@ function report(label, samples, judged, withTargets) {
       }
     }
   }
+  // Informative: what unicollab's validation, mapping and policy cost over the very transport of the raw baseline.
+  for (const [mode, modeLabel] of modes) {
+    const ratios = pairedRatios(per(mode, UC_FETCH, judged), per(mode, RAW, judged));
+    row(
+      `  rooms.get with transport 'fetch' vs raw fetch, ${label}, ${judged === 'cpuPerCall' ? 'CPU' : 'wall'} per call, ${modeLabel}`,
+      fmt(judged, median(per(mode, UC_FETCH, judged))),
+      fmt(judged, median(per(mode, RAW, judged))),
+      fmtX(median(ratios), 3),
+      range(iqr(ratios), '', 3),
+    );
+  }
   for (const [mode, modeLabel] of modes) {
     log.push(`  ${label}, ${modeLabel}: median per call over ${CYCLES} chunks of ${mode === 'seq' ? SEQ_CHUNK : CONC_CHUNK} calls`);
-    for (const name of [UC, RAW, LB]) {
+    for (const name of [UC, UC_FETCH, RAW, LB]) {
       log.push(`    ${name.padEnd(28)} wall ${(median(per(mode, name, 'wallPerCall')) / 1000).toFixed(1).padStart(7)} µs   CPU ${median(per(mode, name, 'cpuPerCall')).toFixed(1).padStart(7)} µs`);
     }
   }
