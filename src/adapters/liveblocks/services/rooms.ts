@@ -47,8 +47,8 @@ export class LiveblocksRoomService implements RoomService {
   }
 
   /** Iterates over every matching room, 100 per request unless `pageSize` says otherwise. */
-  async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
-    yield* iteratePages((cursor) => this.page(filter, filter.pageSize ?? MAX_PAGE, cursor, options));
+  iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
+    return iteratePages((cursor) => this.page(filter, filter.pageSize ?? MAX_PAGE, cursor, options));
   }
 
   /**

@@ -64,9 +64,9 @@ export class MemoryRoomService implements RoomService {
     return paginate(this.ctx.tenant(options).rooms, query, toRoom, { operation: op, list, defaultLimit: 20 }, (r) => this.matches(r, query));
   }
 
-  async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
+  iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
     const { pageSize, ...rest } = filter;
-    yield* iteratePages((cursor) => this.list({ ...rest, limit: pageSize ?? 50, ...(cursor ? { cursor } : {}) }, options));
+    return iteratePages((cursor) => this.list({ ...rest, limit: pageSize ?? 50, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {

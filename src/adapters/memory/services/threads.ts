@@ -65,8 +65,8 @@ export class MemoryThreadService implements ThreadService {
     return paginate(room.threads, query, toThread, { operation: op, list }, (t) => (query.resolved === undefined || t.resolved === query.resolved) && matchesMetadata(t.metadata, query.metadata));
   }
 
-  async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
-    yield* iteratePages((cursor) => this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options));
+  iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
+    return iteratePages((cursor) => this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {

@@ -67,9 +67,9 @@ export class VeltRoomService implements RoomService {
     });
   }
 
-  async *iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
+  iterate(filter: RoomFilter & { pageSize?: number } = {}, options?: CallOptions): AsyncIterable<Room> {
     const { pageSize, ...rest } = filter;
-    yield* iteratePages((cursor) => this.list({ ...rest, limit: pageSize ?? 100, ...(cursor ? { cursor } : {}) }, options));
+    return iteratePages((cursor) => this.list({ ...rest, limit: pageSize ?? 100, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async update(id: string, patch: UpdateRoomInput, options?: CallOptions): Promise<Room> {

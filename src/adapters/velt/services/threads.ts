@@ -155,8 +155,8 @@ export class VeltThreadService implements ThreadService {
     });
   }
 
-  async *iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
-    yield* iteratePages((cursor) => this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options));
+  iterate(roomId: string, query: Omit<ThreadListQuery, 'cursor'> = {}, options?: CallOptions): AsyncIterable<Thread> {
+    return iteratePages((cursor) => this.list(roomId, { ...query, ...(cursor ? { cursor } : {}) }, options));
   }
 
   async delete(roomId: string, threadId: string, options?: CallOptions): Promise<void> {
