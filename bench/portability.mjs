@@ -29,6 +29,7 @@
  *     # Velt only, each run in a capped heap (a run that held the dataset would die)
  *   BENCH_PORTABILITY_VELT_BULK=0 node bench/portability.mjs   # into Velt without its bulk writes (the "before" figure)
  */
+import diagnostics_channel from 'node:diagnostics_channel';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,8 +166,14 @@ async function childRun(spec) {
   console.log(RUN_PREFIX + JSON.stringify(s));
 }
 
-/** HTTP requests made by the run (counted at `fetch`: the adapters' HTTP layer calls it). */
+/**
+ * HTTP requests made by the run: those of the default `node` transport through node:http's diagnostics
+ * channel, and any through `fetch` (the `fetch` and `ky` transports).
+ */
 let requests = 0;
+diagnostics_channel.subscribe('http.client.request.start', () => {
+  requests++;
+});
 const realFetch = globalThis.fetch;
 globalThis.fetch = (...args) => {
   requests++;
