@@ -622,7 +622,7 @@ function fetchSend(override: typeof fetch | undefined): Send {
 function kySend(override: typeof fetch | undefined): Send {
   // ky is imported on the first request, not with this module: its module body builds a `Request` to
   // probe for stream support, which loads Node's whole fetch stack (undici, http, http2, tls) — about a
-  // third of an adapter's cold start, paid by every app although the default transport is `fetch`.
+  // third of an adapter's cold start, paid by every app although ky is an opt-in transport.
   // One import per client; a failed import is retried on the next call rather than cached.
   let instance: Promise<KyInstance> | undefined;
   const load = (): Promise<KyInstance> =>

@@ -26,7 +26,7 @@ describe('httpOptionsFromConfig', () => {
 });
 
 describe('transport in a vendor config', () => {
-  it('reaches the HTTP client: ky hands fetch a Request, the default transport a URL string', async () => {
+  it('reaches the HTTP client: ky hands fetch a Request, the fetch transport a URL string', async () => {
     const { createCollab } = await import('../../../src/collab.js');
     const seen: unknown[] = [];
     const recordingFetch = (async (input: unknown) => {
