@@ -96,7 +96,7 @@ describe('iteratePages', () => {
     const { asked, fetchPage } = listing([[1], [2]], undefined);
     const it = iteratePages(fetchPage);
     const first = it.next();
-    const ended = it.return();
+    const ended = it.return?.();
     expect(await first).toEqual({ done: false, value: 1 });
     expect(await ended).toEqual({ done: true, value: undefined });
     expect(await it.next()).toEqual({ done: true, value: undefined });
