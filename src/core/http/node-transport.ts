@@ -138,13 +138,12 @@ function exchange(
       reject(state.abandoned);
       return;
     }
-    let headers = init.headers;
-    if (body === undefined) {
-      // As fetch: a body-less POST/PUT/PATCH says so rather than opening a chunked body.
-      if (init.method !== 'GET' && init.method !== 'HEAD') headers = { ...headers, 'content-length': '0' };
-    } else if (!(body instanceof ReadableStream)) {
-      headers = { ...headers, 'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) };
-    }
+    // A body-less request needs nothing here: node:http itself says `content-length: 0` for a body-less
+    // POST, PUT or PATCH and nothing for GET, HEAD or DELETE, as fetch does. A stream goes chunked.
+    const headers =
+      body === undefined || body instanceof ReadableStream
+        ? init.headers
+        : { ...init.headers, 'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) };
     const request = (url.charCodeAt(4) === 115 /* https: */ ? https : http).request(url, { method: init.method, headers });
     state.request = request;
     request.on('error', reject);
@@ -195,7 +194,8 @@ function readMessage(message: Http.IncomingMessage, request: Http.ClientRequest,
       ended = true;
       const bytes = first === undefined ? undefined : rest === undefined ? first : Buffer.concat([first, ...rest], total);
       const coding = message.headers['content-encoding']?.trim().toLowerCase();
-      const decoder = coding === undefined || coding === 'identity' ? undefined : DECODERS[coding as keyof typeof DECODERS];
+      // `identity` and codings we do not decode are read as they are (fetch does the same).
+      const decoder = coding !== undefined && Object.hasOwn(DECODERS, coding) ? DECODERS[coding as keyof typeof DECODERS] : undefined;
       if (bytes === undefined || decoder === undefined) {
         resolve(bytes && asUint8Array(bytes));
         return;
