@@ -589,12 +589,13 @@ function exchangeFor(
   maxResponseBytes: number,
   readBody: (response: Response, state: AttemptState) => Promise<Uint8Array | undefined>,
 ): Exchange {
-  const transport = options.transport ?? (options.fetch === undefined && hasNodeHttp() ? 'node' : 'fetch');
+  const onNode = hasNodeHttp();
+  const transport = options.transport ?? (options.fetch === undefined && onNode ? 'node' : 'fetch');
   if (transport === 'node') {
     if (options.fetch !== undefined) {
       throw new ValidationError('transport', "'node' sends with node:http and never calls the `fetch` option; pass transport 'fetch' to use a custom fetch", { provider });
     }
-    if (!hasNodeHttp()) throw new ValidationError('transport', "'node' needs Node.js (node:http); use 'fetch' on this runtime", { provider });
+    if (!onNode) throw new ValidationError('transport', "'node' needs Node.js (node:http); use 'fetch' on this runtime", { provider });
     const tooLarge = (bytes: number, declared: boolean) => new ResponseTooLarge(bytes, declared);
     return (url, init, state) => nodeExchange(url, init as NodeRequestInit, state, maxResponseBytes, tooLarge);
   }

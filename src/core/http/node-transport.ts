@@ -37,11 +37,15 @@ export interface NodeRequestInit {
   body?: unknown;
 }
 
+/** A zlib one-shot decoder (`gunzip`, `inflate`, `brotliDecompress` share this shape). */
+type Decoder = (bytes: Buffer, options: { maxOutputLength: number }, done: (err: Error | null, decoded: Buffer) => void) => void;
+
 interface NodeModules {
   http: typeof Http;
   https: typeof import('node:https');
-  zlib: typeof Zlib;
   readable: typeof import('node:stream').Readable;
+  /** The content codings decoded (fetch decodes the same ones), by their lower-case name. */
+  decoders: Readonly<Record<string, Decoder>>;
 }
 
 let modules: NodeModules | undefined;
@@ -58,11 +62,12 @@ function load(): NodeModules {
   // Looked up at run time, not imported: the published modules stay loadable where there is no
   // node:http (a worker, a browser bundle of the types), and no bundler has to resolve it.
   const get = (process as unknown as { getBuiltinModule(id: string): unknown }).getBuiltinModule;
+  const zlib = get('node:zlib') as typeof Zlib;
   modules = {
     http: get('node:http') as NodeModules['http'],
     https: get('node:https') as NodeModules['https'],
-    zlib: get('node:zlib') as NodeModules['zlib'],
     readable: (get('node:stream') as typeof import('node:stream')).Readable,
+    decoders: { gzip: zlib.gunzip, 'x-gzip': zlib.gunzip, deflate: zlib.inflate, br: zlib.brotliDecompress },
   };
   return modules;
 }
@@ -95,14 +100,6 @@ class NodeAnswer implements AnswerHead {
   }
 }
 
-/** Content codings the transport decodes (fetch decodes the same ones). */
-const DECODERS = {
-  gzip: 'gunzip',
-  'x-gzip': 'gunzip',
-  deflate: 'inflate',
-  br: 'brotliDecompress',
-} as const;
-
 /**
  * Sends one request and reads its whole body, refusing one over `maxBytes` (declared or counted,
  * decoded size included). Resolves with the body bytes (`undefined` when there are none); rejects with
@@ -110,11 +107,10 @@ const DECODERS = {
  */
 export function nodeExchange(url: string, init: NodeRequestInit, state: NodeExchangeState, maxBytes: number, tooLarge: TooLarge): Promise<Uint8Array | undefined> {
   const { body } = init;
-  if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return exchange(url, init, body, state, maxBytes, tooLarge);
-  // ArrayBuffer, Blob, FormData, URLSearchParams: serialised as fetch does (content type included);
-  // a stream is piped as it comes, chunked.
+  // A stream is piped as it comes, chunked; ArrayBuffer, Blob, FormData and URLSearchParams are
+  // serialised as fetch does (content type included).
+  if (body === undefined || typeof body === 'string' || body instanceof Uint8Array || body instanceof ReadableStream) return exchange(url, init, body, state, maxBytes, tooLarge);
   if (body instanceof ArrayBuffer) return exchange(url, init, new Uint8Array(body), state, maxBytes, tooLarge);
-  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return exchange(url, init, body, state, maxBytes, tooLarge);
   const serialised = new Response(body as ConstructorParameters<typeof Response>[0]);
   const type = serialised.headers.get('content-type');
   const headers = type !== null && !('content-type' in init.headers) ? { ...init.headers, 'content-type': type } : init.headers;
@@ -132,7 +128,7 @@ function exchange(
   maxBytes: number,
   tooLarge: TooLarge,
 ): Promise<Uint8Array | undefined> {
-  const { http, https, zlib, readable } = load();
+  const { http, https, readable, decoders } = load();
   return new Promise((resolve, reject) => {
     if (state.abandoned !== undefined) {
       reject(state.abandoned);
@@ -153,7 +149,7 @@ function exchange(
     });
     request.on('response', (message) => {
       state.answer = new NodeAnswer(message);
-      readMessage(message, request, zlib, maxBytes, tooLarge).then(resolve, reject);
+      readMessage(message, request, decoders, maxBytes, tooLarge).then(resolve, reject);
     });
     if (body instanceof ReadableStream) {
       const source = readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -163,7 +159,13 @@ function exchange(
   });
 }
 
-function readMessage(message: Http.IncomingMessage, request: Http.ClientRequest, zlib: typeof Zlib, maxBytes: number, tooLarge: TooLarge): Promise<Uint8Array | undefined> {
+function readMessage(
+  message: Http.IncomingMessage,
+  request: Http.ClientRequest,
+  decoders: NodeModules['decoders'],
+  maxBytes: number,
+  tooLarge: TooLarge,
+): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
     const declared = message.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxBytes) {
@@ -174,7 +176,6 @@ function readMessage(message: Http.IncomingMessage, request: Http.ClientRequest,
     let first: Buffer | undefined;
     let rest: Buffer[] | undefined;
     let total = 0;
-    let ended = false;
     message.on('data', (chunk: Buffer) => {
       total += chunk.byteLength;
       if (total > maxBytes) {
@@ -188,26 +189,21 @@ function readMessage(message: Http.IncomingMessage, request: Http.ClientRequest,
     message.on('error', reject);
     // A socket closed before the end (without an 'error' of its own) must not leave the call hanging.
     message.on('close', () => {
-      if (!ended) reject(message.errored ?? new Error('the connection closed before the response ended'));
+      if (!message.complete) reject(message.errored ?? new Error('the connection closed before the response ended'));
     });
     message.on('end', () => {
-      ended = true;
       const bytes = first === undefined ? undefined : rest === undefined ? first : Buffer.concat([first, ...rest], total);
       const coding = message.headers['content-encoding']?.trim().toLowerCase();
       // `identity` and codings we do not decode are read as they are (fetch does the same).
-      const decoder = coding !== undefined && Object.hasOwn(DECODERS, coding) ? DECODERS[coding as keyof typeof DECODERS] : undefined;
+      const decoder = coding !== undefined && Object.hasOwn(decoders, coding) ? decoders[coding] : undefined;
       if (bytes === undefined || decoder === undefined) {
         resolve(bytes && asUint8Array(bytes));
         return;
       }
-      const done = (err: Error | null, decoded: Buffer) => {
+      decoder(bytes, { maxOutputLength: maxBytes }, (err, decoded) => {
         if (err) reject((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge(maxBytes + 1, false) : err);
         else resolve(asUint8Array(decoded));
-      };
-      const limit = { maxOutputLength: maxBytes };
-      if (decoder === 'gunzip') zlib.gunzip(bytes, limit, done);
-      else if (decoder === 'inflate') zlib.inflate(bytes, limit, done);
-      else zlib.brotliDecompress(bytes, limit, done);
+      });
     });
   });
 }
